@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""Set up the course and open it, or set it up and test it.
+
+    python3 course.py start       set everything up, open JupyterLab on Start Here
+    python3 course.py test        set everything up, run every test
+    python3 course.py authoring on|off
+                                  show or hide nbgrader's "Create Assignment" panel (trainers who author)
+    python3 course.py setup       set everything up and stop
+
+Needs only Python >= 3.11. Everything is installed into .venv/ inside the project; the course's
+gradebook (gradebook.db), exchange (.exchange/) and learner folder (my-work/) live here too, so the
+project folder is a complete, self-contained course. This file uses only the standard library.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".setup-stamp"
+START_NOTEBOOK = "notebooks/00-start-here.ipynb"
+
+# Lab plugins switched off for everyone: the news pop-up. The authoring panel is off until a trainer
+# turns it on (nbgrader issue #1645: it confuses learners and can corrupt their notebooks' metadata).
+NEWS_PLUGIN = "@jupyterlab/apputils-extension:announcements"
+AUTHORING_PLUGIN = "@jupyter/nbgrader:create-assignment"
+
+
+def say(message: str) -> None:
+    print(f"[course] {message}", flush=True)
+
+
+def venv_env() -> dict[str, str]:
+    """The environment every course command runs in: the venv's bin/ first on PATH.
+
+    nbgrader shells out to `alembic` when it creates a gradebook, so bin/ must be on PATH.
+    """
+    env = dict(os.environ)
+    env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")
+    env["VIRTUAL_ENV"] = str(VENV)
+    env.pop("PYTHONHOME", None)
+    # Keep Jupyter's per-user state out of the way of the course's own settings.
+    env.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+    return env
+
+
+def run(cmd: list[str], *, cwd: Path = ROOT, check: bool = True, quiet: bool = False) -> int:
+    out = subprocess.DEVNULL if quiet else None
+    result = subprocess.run(cmd, cwd=cwd, env=venv_env(), stdout=out)
+    if check and result.returncode != 0:
+        sys.exit(f"[course] failed ({result.returncode}): {' '.join(cmd)}")
+    return result.returncode
+
+
+def requirements_fingerprint() -> str:
+    digest = hashlib.sha256()
+    digest.update(sys.version.encode())
+    for name in ("pyproject.toml",):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_venv() -> None:
+    """Create .venv and install the pinned packages, unless that is already done."""
+    if sys.version_info < (3, 11):
+        sys.exit("[course] Python 3.11 or newer is needed; this is " + sys.version.split()[0])
+    python = BIN / "python"
+    if not python.exists():
+        say("creating the virtual environment in .venv/")
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    fingerprint = requirements_fingerprint()
+    if STAMP.exists() and STAMP.read_text() == fingerprint:
+        return
+    say("installing the pinned packages (a few minutes the first time)")
+    run([str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+    run([str(python), "-m", "pip", "install", "--quiet", "-e", ".[test]"])
+    configure_lab()
+    STAMP.write_text(fingerprint)
+
+
+def configure_lab() -> None:
+    """Hide the news pop-up and, by default, nbgrader's authoring panel; check extensions are on."""
+    jupyter = str(BIN / "jupyter")
+    for plugin in (NEWS_PLUGIN, AUTHORING_PLUGIN):
+        run([jupyter, "labextension", "disable", "--level=sys_prefix", plugin], quiet=True)
+    run([jupyter, "server", "extension", "enable", "--sys-prefix", "nbgrader"], quiet=True)
+
+
+def set_authoring(on: bool) -> None:
+    ensure_venv()
+    action = "enable" if on else "disable"
+    run([str(BIN / "jupyter"), "labextension", action, "--level=sys_prefix", AUTHORING_PLUGIN], quiet=True)
+    say(f"nbgrader's Create Assignment panel is now {'on' if on else 'off'}; restart JupyterLab to see it.")
+
+
+def source_modules(root: Path = ROOT) -> list[str]:
+    return sorted(p.name for p in (root / "source").iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def ensure_course(root: Path = ROOT) -> None:
+    """Make the course usable on this machine: exchange, learner folder, gradebook, released modules.
+
+    The gradebook learns each module's hidden tests and rubrics from source/ (generate_assignment into a
+    scratch folder, so the committed release/ is never touched); each module is then released into the
+    local exchange, where the Assignments panel finds it.
+    """
+    (root / ".exchange").mkdir(exist_ok=True)
+    (root / "my-work").mkdir(exist_ok=True)
+    nbgrader = str(BIN / "nbgrader")
+    scratch = root / ".venv" / "course-scratch"
+    exchange_course = root / ".exchange" / "cod-iop" / "outbound"
+    for module in source_modules(root):
+        if (exchange_course / module).exists() and (root / "gradebook.db").exists():
+            continue
+        say(f"adding {module} to the gradebook and the exchange")
+        shutil.rmtree(scratch, ignore_errors=True)
+        run([nbgrader, "generate_assignment", module, "--force", "--log-level=WARN",
+             f"--CourseDirectory.release_directory={scratch}"], cwd=root)
+        run([nbgrader, "release_assignment", module, "--force", "--log-level=WARN"], cwd=root)
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+def ensure_axe() -> None:
+    """axe-core (accessibility checks in the browser tests) comes from npm when npm is here."""
+    if (ROOT / "node_modules" / "axe-core" / "axe.min.js").exists():
+        return
+    npm = shutil.which("npm")
+    if not npm:
+        say("npm not found: the accessibility checks will be skipped (install Node.js and npm to run them)")
+        return
+    say("installing axe-core from npm for the accessibility checks")
+    subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent"], cwd=ROOT, check=False)
+
+
+def start(extra: list[str]) -> None:
+    ensure_venv()
+    ensure_course()
+    say("opening JupyterLab on Start Here (press Ctrl+C twice here to stop it)")
+    cmd = [str(BIN / "jupyter"), "lab", f"--ServerApp.root_dir={ROOT}", START_NOTEBOOK, *extra]
+    os.chdir(ROOT)
+    os.execve(cmd[0], cmd, venv_env())
+
+
+def test(extra: list[str]) -> None:
+    ensure_venv()
+    ensure_axe()
+    workers = [] if any(a.startswith("-n") for a in extra) else ["-n", "2"]
+    cmd = [str(BIN / "python"), "-m", "pytest", *workers, *extra]
+    say("running every test: " + " ".join(cmd[2:]))
+    os.chdir(ROOT)
+    os.execve(cmd[0], cmd, venv_env())
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("setup", help="install everything and prepare the course")
+    start_p = sub.add_parser("start", help="set up, then open JupyterLab on Start Here")
+    start_p.add_argument("extra", nargs=argparse.REMAINDER, help="passed on to jupyter lab")
+    test_p = sub.add_parser("test", help="set up, then run every test")
+    test_p.add_argument("extra", nargs=argparse.REMAINDER, help="passed on to pytest")
+    auth_p = sub.add_parser("authoring", help="show or hide nbgrader's Create Assignment panel")
+    auth_p.add_argument("state", choices=["on", "off"])
+    args = parser.parse_args(argv)
+
+    if args.command == "setup":
+        ensure_venv()
+        ensure_course()
+        say("ready")
+    elif args.command == "start":
+        start(args.extra)
+    elif args.command == "test":
+        test(args.extra)
+    elif args.command == "authoring":
+        set_authoring(args.state == "on")
+
+
+if __name__ == "__main__":
+    main()

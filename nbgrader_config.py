@@ -1,0 +1,42 @@
+"""The course: one machine, one folder, works out of the box.
+
+Every path is relative to this file, so a copy of the project (a test's throwaway course, a trainer's
+second cohort) is a complete course of its own. tests/test_nbgrader_config.py proves each setting
+takes effect: traitlets ignores a misspelled class name without a word.
+"""
+
+import os
+
+c = get_config()  # noqa: F821 - provided by traitlets when nbgrader reads this file
+
+COURSE_ROOT = os.path.dirname(os.path.abspath(__file__))
+
+# The course and where its parts live.
+c.CourseDirectory.course_id = "cod-iop"
+c.CourseDirectory.root = COURSE_ROOT
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(COURSE_ROOT, "gradebook.db")
+
+# The exchange lives inside the course (ignored by git) so one machine needs no shared folder;
+# learners' fetched modules land in my-work/, away from the instructor's source/.
+c.Exchange.root = os.path.join(COURSE_ROOT, ".exchange")
+c.Exchange.course_id = "cod-iop"
+c.Exchange.path_includes_course = False
+c.Exchange.assignment_dir = os.path.join(COURSE_ROOT, "my-work")
+
+# A module runs in seconds; two minutes leaves room for a slow, busy machine.
+c.Execute.timeout = 120
+c.ExecutePreprocessor.timeout = 120
+
+# Learners don't program: an unanswered cell holds a plain-language comment, never
+# `raise NotImplementedError()`.
+c.ClearSolutions.code_stub = {
+    "python": "# Put your answer on the line above, then run this cell (Shift+Enter).",
+}
+c.ClearSolutions.text_stub = "Write your answer here (double-click this cell to edit it)."
+
+# A stray warning on stderr would zero a test cell: drop warnings from stderr when grading.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"(?i)warning"
+
+# A learner who deletes a graded cell gets it back (empty) instead of breaking autograde.
+c.OverwriteCells.add_missing_cells = True

@@ -1,0 +1,97 @@
+"""Knowledge-check helpers: friendly format checks for learners, and the marking checks for grading.
+
+A learner who has not answered, or typed an answer in the wrong form, sees one plain sentence saying what
+to type, not a Python traceback: AnswerProblem renders itself that way in IPython (`_render_traceback_`)
+while still failing the cell, so nbgrader's Validate button and autograder count it as not passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class AnswerProblem(AssertionError):
+    """A check that did not pass, said in plain language."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"\u2717 {self}"]
+
+
+def _question(name: str) -> str:
+    # "q3_answer" -> "Question 3"
+    number = name.removeprefix("q").split("_", 1)[0]
+    return f"Question {number}" if number.isdigit() else name
+
+
+def _quoted(options: Iterable[str]) -> str:
+    items = [f'"{o}"' for o in options]
+    return ", ".join(items[:-1]) + " or " + items[-1] if len(items) > 1 else items[0]
+
+
+def _normal_letter(value):
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def _not_answered(name: str, example: str) -> AnswerProblem:
+    return AnswerProblem(
+        f"{_question(name)} has no answer yet. In the answer cell above, replace None with your answer "
+        f"(for example {name} = {example}), run that cell, then run this one."
+    )
+
+
+def check_choice(name: str, value, choices: Iterable[str]) -> str:
+    """One answer from a list of options (letters, quadrant numerals, band names...)."""
+    choices = list(choices)
+    if value is None:
+        raise _not_answered(name, f'"{choices[0]}"')
+    normal = {_normal_letter(c): c for c in choices}
+    if not isinstance(value, str) or _normal_letter(value) not in normal:
+        raise AnswerProblem(
+            f"{_question(name)}: answer with one of {_quoted(choices)}, in quotes. You have {value!r}."
+        )
+    print(f"\u2713 {_question(name)}: answer recorded ({normal[_normal_letter(value)]}).")
+    return normal[_normal_letter(value)]
+
+
+def check_choices(name: str, value, choices: Iterable[str]) -> set[str]:
+    """Several answers from a list of options, given as a list or set: ["A", "C"]."""
+    choices = list(choices)
+    if value is None:
+        raise _not_answered(name, f'["{choices[0]}", "{choices[-1]}"]')
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise AnswerProblem(
+            f'{_question(name)}: put your answers in square brackets, for example ["{choices[0]}", "{choices[-1]}"].'
+        )
+    normal = {_normal_letter(c): c for c in choices}
+    picked = [_normal_letter(v) for v in value]
+    unknown = [v for v in picked if v not in normal]
+    if unknown or not picked:
+        raise AnswerProblem(f"{_question(name)}: each answer must be one of {_quoted(choices)}. You have {value!r}.")
+    chosen = {normal[v] for v in picked}
+    print(f"\u2713 {_question(name)}: answers recorded ({', '.join(sorted(chosen))}).")
+    return chosen
+
+
+def check_number(name: str, value, minimum: float, maximum: float) -> float:
+    """A number between minimum and maximum (a score, hours, a percentage)."""
+    if value is None:
+        raise _not_answered(name, str(int(minimum)))
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise AnswerProblem(f"{_question(name)}: answer with a number, without quotes. You have {value!r}.")
+    if not minimum <= value <= maximum:
+        raise AnswerProblem(f"{_question(name)}: the answer must be between {minimum:g} and {maximum:g}. You have {value!r}.")
+    print(f"\u2713 {_question(name)}: answer recorded ({value:g}).")
+    return value
+
+
+def expect(name: str, value, correct) -> None:
+    """The marking check (in hidden tests): passes only for the correct answer."""
+    if isinstance(correct, (set, frozenset, list, tuple)):
+        ok = (not isinstance(value, str) and isinstance(value, Iterable)
+              and {_normal_letter(v) for v in value} == {_normal_letter(c) for c in correct})
+    elif isinstance(correct, (int, float)) and not isinstance(correct, bool):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value - correct) < 1e-9
+    else:
+        ok = _normal_letter(value) == _normal_letter(correct)
+    if not ok:
+        raise AnswerProblem(f"{_question(name)}: not the expected answer. Your trainer's feedback explains it.")
