@@ -1,0 +1,176 @@
+"""Vignettes: every content file is valid, every rule rejects what it should, the player plays every path."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from widgets.vignette import VignetteError, load, vignette_files
+from widgets.vignette.player import VignettePlayer
+
+FIXTURES = Path(__file__).parent / "fixtures" / "vignettes"
+VALID = FIXTURES / "valid-two-step.yaml"
+CONTENT_FILES = vignette_files()
+
+
+def test_the_course_has_vignettes():
+    assert CONTENT_FILES, "no vignette files found in widgets/content/vignettes"
+
+
+@pytest.mark.parametrize("path", CONTENT_FILES, ids=lambda p: p.name)
+def test_content_vignette_loads_and_every_path_ends(path):
+    vignette = load(path)
+    assert vignette.paths(), "a vignette has at least one path"
+    assert "fictional" in vignette.fictional_notice.lower()
+    for path_taken in vignette.paths():
+        assert len(path_taken) >= 1
+
+
+@pytest.mark.parametrize("path", CONTENT_FILES, ids=lambda p: p.name)
+def test_player_plays_every_path_of_a_content_vignette(path):
+    play_every_path(load(path))
+
+
+def play_every_path(vignette):
+    player = VignettePlayer(vignette)
+    for path_taken in vignette.paths():
+        player.restart()
+        expected = 0
+        for index in path_taken:
+            node = player.session.current
+            buttons = player.choices.children
+            assert [b.description for b in buttons] == [c.text for c in node.choices]
+            assert all(b.description and b.tooltip for b in buttons), "every choice button is labelled"
+            expected += node.choices[index].score
+            buttons[index].click()
+            assert node.choices[index].text in player.feedback.value
+        assert player.session.finished and not player.choices.children
+        assert "Debrief" in player.situation.value
+        assert f"{expected} of {vignette.max_score} possible points" in player.situation.value
+        assert player.restart_button.layout.display is None
+    player.restart()
+    assert not player.session.steps and player.feedback.value == ""
+
+
+def test_player_plays_every_path_of_the_fixture():
+    play_every_path(load(VALID))
+
+
+def _valid_data() -> dict:
+    return yaml.safe_load(VALID.read_text())
+
+
+def _mutate(change):
+    data = _valid_data()
+    change(data)
+    return data
+
+
+# One invalid fixture per load-time rule: (name, how to break the valid fixture, message part, node named)
+RULES = [
+    ("start_missing", lambda d: d.update(start="nowhere"), "start node 'nowhere' does not exist", None),
+    ("target_missing", lambda d: d["nodes"]["second"]["choices"][0].update(target="ghost"),
+     "leads to 'ghost', which does not exist", "second"),
+    ("unreachable_node", lambda d: d["nodes"].update(orphan={"situation": "x", "debrief": "An ending nobody reaches."}),
+     "no choice leads here", "orphan"),
+    ("cycle", lambda d: d["nodes"]["second"]["choices"][1].update(target="first"), "making a loop", "second"),
+    ("ending_without_debrief", lambda d: d["nodes"]["good_end"].pop("debrief"), "nodes/good_end", "good_end"),
+    ("node_with_choices_and_debrief", lambda d: d["nodes"]["first"].update(debrief="Both kinds at once here."),
+     "nodes/first", "first"),
+    ("unknown_source", lambda d: d["nodes"]["second"]["choices"][0].update(sources=["NOT-A-SOURCE"]),
+     "unknown source key 'NOT-A-SOURCE'", "second"),
+    ("missing_feedback", lambda d: d["nodes"]["first"]["choices"][0].pop("feedback"), "'feedback' is a required",
+     "first"),
+    ("unknown_field", lambda d: d.update(colour="red"), "Additional properties", None),
+    ("not_fictional", lambda d: d.update(fictional_notice="Sam is a client."), "fictional_notice", None),
+    ("wrong_schema_version", lambda d: d.update(schema_version=2), "schema_version", None),
+]
+
+
+@pytest.mark.parametrize("name,change,message,node", RULES, ids=[r[0] for r in RULES])
+def test_load_rejects_a_broken_rule_naming_file_and_node(tmp_path, name, change, message, node):
+    path = tmp_path / "valid-two-step.yaml"
+    path.write_text(yaml.safe_dump(_mutate(change)))
+    with pytest.raises(VignetteError) as caught:
+        load(path)
+    text = str(caught.value)
+    assert str(path) in text and message in text
+    assert caught.value.node == node
+    if node:
+        assert f"node '{node}'" in text
+
+
+def test_load_rejects_a_node_id_written_twice(tmp_path):
+    text = VALID.read_text().replace("  cold_end:\n", "  good_end:\n")
+    path = tmp_path / "valid-two-step.yaml"
+    path.write_text(text)
+    with pytest.raises(VignetteError, match=r"'good_end' is defined twice"):
+        load(path)
+
+
+def test_load_rejects_invalid_yaml_naming_the_file_and_line(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("schema_version: 1\nid: [unclosed\n")
+    with pytest.raises(VignetteError, match=r"broken\.yaml: is not valid YAML \(line \d+"):
+        load(path)
+
+
+def test_load_rejects_an_id_that_differs_from_the_file_name(tmp_path):
+    path = tmp_path / "other-name.yaml"
+    path.write_text(VALID.read_text())
+    with pytest.raises(VignetteError, match="must equal the file name"):
+        load(path)
+
+
+def test_best_score_is_the_best_path_not_the_best_single_choices():
+    from widgets.vignette.model import parse
+
+    # A tempting first choice (3 points) that ends the case early loses to the 2 + 2 path.
+    data = _mutate(lambda d: d["nodes"]["first"]["choices"][1].update(score=3))
+    assert parse(data, "<memory>").max_score == 4
+
+
+def _check(*args):
+    return subprocess.run([sys.executable, "-m", "widgets.vignette", "check", *map(str, args)],
+                          capture_output=True, text=True)
+
+
+def test_check_command_accepts_valid_files_and_exits_zero():
+    result = _check(VALID, *CONTENT_FILES)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("ok: ") == 1 + len(CONTENT_FILES)
+
+
+def test_check_command_names_every_bad_file_and_exits_non_zero(tmp_path):
+    not_yaml = tmp_path / "not-yaml.yaml"
+    not_yaml.write_text("nodes: {a: [1, 2\n")
+    bad_target = tmp_path / "valid-two-step.yaml"
+    bad_target.write_text(yaml.safe_dump(_mutate(lambda d: d["nodes"]["first"]["choices"][0].update(target="zz"))))
+    result = _check(VALID, not_yaml, bad_target)
+    assert result.returncode == 1
+    assert f"{not_yaml}: is not valid YAML" in result.stderr
+    assert f"{bad_target}: node 'first': choice 1 leads to 'zz'" in result.stderr
+    assert "ok: " in result.stdout
+
+
+def test_schema_command_prints_a_schema_with_a_description_on_every_field():
+    import json
+
+    schema = json.loads(subprocess.run([sys.executable, "-m", "widgets.vignette", "schema"],
+                                       capture_output=True, text=True, check=True).stdout)
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            for key, value in node.get("properties", {}).items():
+                assert "description" in value, f"{where}.{key} has no description"
+                walk(value, f"{where}.{key}")
+            for key in ("items", "additionalProperties"):
+                if isinstance(node.get(key), dict):
+                    walk(node[key], f"{where}[{key}]")
+
+    walk(schema, "vignette")
+    assert schema["additionalProperties"] is False
