@@ -1,0 +1,166 @@
+"""Screening instruments as data: items, allowed answers, band tables and the sources behind them.
+
+One source of truth for scoring (widgets.screening), the forms (widgets.screening_view), the progress
+chart (widgets.progress) and the tests. Every number here is in section 5 of the clinical reference;
+a rule the reference marks [S] carries `reported_by`, the attribution the learner reads with it.
+
+Item labels are short and neutral; they are not the official wording. Give the official form for the
+questions themselves (`Instrument.official_form`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RATING_0_3 = (0, 1, 2, 3)
+RATING_0_4 = (0, 1, 2, 3, 4)
+YES_NO = (False, True)
+
+# The response wording printed on the PHQ-9 and GAD-7 (0 "not at all" ... 3 "nearly every day") and the PCL-5.
+PHQ_GAD_ANSWERS = {0: "Not at all", 1: "Several days", 2: "More than half the days", 3: "Nearly every day"}
+PCL5_ANSWERS = {0: "Not at all", 1: "A little bit", 2: "Moderately", 3: "Quite a bit", 4: "Extremely"}
+
+
+@dataclass(frozen=True)
+class Band:
+    """A score range and what the source ties to it."""
+
+    name: str
+    low: int
+    high: int
+    action: str | None = None  # the source's own words for what to do; None when it ties no action
+    reported_by: str | None = None  # attribution when the reference marks the rule [S]
+
+    def contains(self, total: int) -> bool:
+        return self.low <= total <= self.high
+
+
+@dataclass(frozen=True)
+class Instrument:
+    key: str
+    name: str
+    measures: str
+    official_form: str
+    item_labels: tuple[str, ...]
+    item_values: tuple[tuple, ...]  # allowed answers, item by item
+    sources: tuple[str, ...]
+    bands: tuple[Band, ...] = ()
+    positive_at: int | None = None  # the default positive threshold (total >= positive_at)
+    positive_reported_by: str | None = None  # attribution when that threshold is an [S] rule
+    answer_labels: dict | None = None  # response wording shown beside each numeric answer
+    reverse_items: frozenset[int] = frozenset()  # 1-based items where "no" scores the point
+
+    @property
+    def item_count(self) -> int:
+        return len(self.item_labels)
+
+    @property
+    def yes_no(self) -> bool:
+        return self.item_values[0] == YES_NO
+
+    @property
+    def max_total(self) -> int:
+        return sum(max(values) for values in self.item_values)
+
+    def band_for(self, total: int) -> Band:
+        for band in self.bands:
+            if band.contains(total):
+                return band
+        raise ValueError(f"{self.key}: total {total} is outside 0-{self.max_total}")
+
+    def band_index(self, name: str) -> int:
+        return [b.name for b in self.bands].index(name)
+
+
+GAD7_REPORTED_BY = ("reported by the GAD-7 instrument scoring text, which cites Spitzer et al., "
+                    "Arch Intern Med 2006;166:1092-1097")
+AUDIT_ZONE4_REPORTED_BY = ("reported by an AUDIT risk-levels table and a copy of the WHO AUDIT guidelines "
+                           "(2001); not read in the WHO text itself")
+DAST_POSITIVE_REPORTED_BY = ("reported by a secondary DAST-10 page: the bands are a widely used convention, "
+                             "not in Skinner's 1982 paper, and 3 or more is the most often cited positive screen")
+
+_PCL5_LABELS = (
+    "Repeated disturbing memories", "Disturbing dreams", "Feeling or acting as if it were happening again",
+    "Upset when reminded", "Strong physical reactions to reminders", "Avoiding memories, thoughts or feelings",
+    "Avoiding external reminders", "Trouble remembering important parts", "Strong negative beliefs",
+    "Blaming self or others", "Strong negative feelings", "Loss of interest in activities",
+    "Feeling distant or cut off", "Trouble feeling positive feelings", "Irritable behavior or angry outbursts",
+    "Taking too many risks", "Being superalert or on guard", "Feeling jumpy or easily startled",
+    "Difficulty concentrating", "Trouble falling or staying asleep",
+)
+PCL5_CLUSTERS = {"B": range(1, 6), "C": range(6, 8), "D": range(8, 15), "E": range(15, 21)}
+PCL5_CLUSTER_MINIMUM = {"B": 1, "C": 1, "D": 2, "E": 2}
+PCL5_CUTOFF_RANGE = (31, 33)
+CSSRS_QUESTIONS = ("Wish to be dead", "Suicidal thoughts", "Thoughts of a method", "Intent without plan",
+                   "Intent with plan", "Suicidal behavior")
+
+INSTRUMENTS: dict[str, Instrument] = {
+    "phq9": Instrument(
+        "phq9", "PHQ-9", "depression", "Patient Health Questionnaire-9 (PHQ-9), Kroenke, Spitzer & Williams 2001",
+        ("Interest or pleasure in doing things", "Feeling down, depressed or hopeless", "Sleep",
+         "Tiredness or little energy", "Appetite", "Feeling bad about yourself", "Concentration",
+         "Moving or speaking slowly, or restlessness", "Thoughts of being better off dead or of self-harm"),
+        (RATING_0_3,) * 9, ("PHQ9-KROENKE",),
+        bands=(Band("minimal", 0, 4), Band("mild", 5, 9), Band("moderate", 10, 14),
+               Band("moderately severe", 15, 19), Band("severe", 20, 27)),
+        positive_at=10, answer_labels=PHQ_GAD_ANSWERS),
+    "gad7": Instrument(
+        "gad7", "GAD-7", "anxiety", "Generalized Anxiety Disorder-7 (GAD-7), Spitzer et al. 2006",
+        ("Feeling nervous, anxious or on edge", "Not able to stop or control worrying", "Worrying too much",
+         "Trouble relaxing", "Restlessness", "Easily annoyed or irritable", "Feeling afraid something awful might happen"),
+        (RATING_0_3,) * 7, ("GAD7-SCORING", "GAD7-SPITZER"),
+        bands=tuple(Band(name, low, high, reported_by=GAD7_REPORTED_BY)
+                    for name, low, high in (("minimal", 0, 4), ("mild", 5, 9), ("moderate", 10, 14), ("severe", 15, 21))),
+        positive_at=10, positive_reported_by=GAD7_REPORTED_BY, answer_labels=PHQ_GAD_ANSWERS),
+    "audit": Instrument(
+        "audit", "AUDIT", "alcohol use",
+        "WHO, AUDIT: The Alcohol Use Disorders Identification Test, Guidelines for Use in Primary Care, 2nd ed. (2001)",
+        ("How often you drink", "Drinks on a typical day", "How often 6 or more drinks", "Could not stop once started",
+         "Failed to do what was expected", "Needed a morning drink", "Guilt or remorse after drinking",
+         "Could not remember the night before", "Injury because of drinking", "Someone concerned about your drinking"),
+        (RATING_0_4,) * 8 + ((0, 2, 4),) * 2, ("AUDIT-ACG", "AUDIT-WHO"),
+        bands=(Band("low risk", 0, 7, "alcohol education"), Band("hazardous", 8, 15, "simple advice"),
+               Band("harmful", 16, 19, "simple advice plus brief counseling and monitoring"),
+               Band("possible dependence", 20, 40, "refer for diagnostic evaluation and treatment",
+                    reported_by=AUDIT_ZONE4_REPORTED_BY)),
+        positive_at=8),
+    "auditc": Instrument(
+        "auditc", "AUDIT-C", "alcohol use", "AUDIT-C: the first three (consumption) questions of the WHO AUDIT",
+        ("How often you drink", "Drinks on a typical day", "How often 6 or more drinks"),
+        (RATING_0_4,) * 3, ("AUDITC-DELANEY", "AUDITC-EMH")),
+    "dast10": Instrument(
+        "dast10", "DAST-10", "drug use (not alcohol), past 12 months",
+        "Drug Abuse Screening Test (DAST-10), Skinner 1982",
+        ("Used drugs other than for medical reasons", "Used more than one drug at a time",
+         "Always able to stop using when wanted (reverse-scored)", "Blackouts or flashbacks",
+         "Felt bad or guilty about drug use", "Family complained about drug use", "Neglected family because of drug use",
+         "Illegal activities to obtain drugs", "Withdrawal symptoms when stopping", "Medical problems from drug use"),
+        (YES_NO,) * 10, ("DAST-ACG",),
+        bands=(Band("none", 0, 0, "no action"), Band("low", 1, 2, "monitor and reassess"),
+               Band("moderate", 3, 5, "further investigation"), Band("substantial", 6, 8, "intensive assessment"),
+               Band("severe", 9, 10, "intensive assessment")),
+        positive_at=3, positive_reported_by=DAST_POSITIVE_REPORTED_BY, reverse_items=frozenset({3})),
+    "pcl5": Instrument(
+        "pcl5", "PCL-5", "PTSD symptoms, past month", "PTSD Checklist for DSM-5 (PCL-5), Weathers et al. 2013",
+        _PCL5_LABELS, (RATING_0_4,) * 20, ("PCL5-ACG", "PCL5-ISTSS", "PCL5-REVIEW"),
+        positive_at=PCL5_CUTOFF_RANGE[1], answer_labels=PCL5_ANSWERS),
+    "cageaid": Instrument(
+        "cageaid", "CAGE-AID", "alcohol and drug use", "CAGE-AID, Brown & Rounds 1995",
+        ("Cut down", "Annoyed", "Guilty", "Eye-opener"), (YES_NO,) * 4, ("CAGEAID-FORM", "CAGEAID-OPR"),
+        positive_at=1),
+    "cssrs": Instrument(
+        "cssrs", "C-SSRS Screener", "suicide risk", "Columbia-Suicide Severity Rating Scale (C-SSRS), Screener version",
+        CSSRS_QUESTIONS, (YES_NO,) * 6, ("CSSRS-NINDS", "CSSRS-FORM", "CSSRS-TRIAGE")),
+}
+
+AUDITC_POSITIVE_AT = {"male": 4, "female": 3}
+AUDIT_NEXT_HIGHER = {"2+ on Q4-6": (range(4, 7), 2), "4 on Q9-10": (range(9, 11), 4)}
+CAGEAID_THRESHOLDS = (1, 2)
+
+
+def instrument(key: str) -> Instrument:
+    """The instrument's definition, or a ValueError that lists the known ones."""
+    try:
+        return INSTRUMENTS[key]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown instrument {key!r}: choose one of {', '.join(INSTRUMENTS)}") from None
