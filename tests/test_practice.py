@@ -1,0 +1,217 @@
+"""Practice checks: every content file loads, broken files are rejected with a precise message, and the
+widget gives the right feedback when driven without a browser."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from widgets.practice import (
+    NO_CHOICE,
+    PracticeError,
+    load,
+    load_file,
+    parse,
+    practice,
+    practice_files,
+)
+from widgets.sources import all_sources
+
+FILES = practice_files()
+
+VALID = {
+    "schema_version": 1,
+    "module": "99-fixture",
+    "sets": {
+        "basics": {
+            "title": "Basics",
+            "items": [
+                {
+                    "id": "first",
+                    "prompt": "Which one?",
+                    "options": [
+                        {"text": "Right one", "correct": True, "feedback": "Correct because of the reason."},
+                        {"text": "Wrong one", "feedback": "Wrong because of the other reason."},
+                    ],
+                    "sources": ["COCE-OP3"],
+                },
+                {
+                    "id": "second",
+                    "prompt": "And this one?",
+                    "options": [
+                        {"text": "No", "feedback": "Not this, because of a reason given here."},
+                        {"text": "Yes", "correct": True, "feedback": "This, because of a reason given here."},
+                    ],
+                    "sources": ["SAMHSA-COD"],
+                },
+            ],
+        }
+    },
+}
+FIXTURE_PATH = Path("99-fixture.yaml")
+
+
+def test_there_is_a_practice_file_for_start_here_and_module_1():
+    names = {path.stem for path in FILES}
+    assert {"00-start-here", "01-co-occurring-disorders"} <= names
+
+
+@pytest.mark.parametrize("path", FILES, ids=[path.name for path in FILES])
+def test_every_practice_file_loads_and_each_item_has_one_correct_option_and_known_sources(path):
+    sets = load_file(path)
+    assert sets
+    for practice_set in sets.values():
+        for item in practice_set.items:
+            assert sum(option.correct for option in item.options) == 1
+            assert all(key in all_sources() for key in item.sources)
+            assert item.grade(item.answer).correct
+
+
+@pytest.mark.parametrize("path", FILES, ids=[path.name for path in FILES])
+def test_every_wrong_option_explains_itself_differently_from_the_right_one(path):
+    for practice_set in load_file(path).values():
+        for item in practice_set.items:
+            right = item.options[item.answer].feedback
+            for number, option in enumerate(item.options):
+                if number != item.answer:
+                    assert not item.grade(number).correct
+                    assert option.feedback != right
+
+
+def test_a_valid_fixture_parses_into_items_in_order():
+    sets = parse(copy.deepcopy(VALID), FIXTURE_PATH)
+    items = sets["basics"].items
+    assert [item.id for item in items] == ["first", "second"]
+    assert items[1].answer == 1
+
+
+def broken(change):
+    data = copy.deepcopy(VALID)
+    change(data)
+    return data
+
+
+def first_item(data):
+    return data["sets"]["basics"]["items"][0]
+
+
+def second_item(data):
+    return data["sets"]["basics"]["items"][1]
+
+
+@pytest.mark.parametrize(
+    ("change", "item_label", "words"),
+    [
+        (lambda d: second_item(d)["options"][0].update(correct=True), "'second'", "exactly one option"),
+        (lambda d: second_item(d)["options"][1].update(correct=False), "'second'", "exactly one option"),
+        (lambda d: second_item(d).update(sources=["NOT-A-KEY"]), "'second'", "NOT-A-KEY"),
+        (lambda d: second_item(d).update(id="first"), "'first'", "used twice"),
+        (lambda d: second_item(d)["options"][0].pop("feedback"), "'second'", "feedback"),
+        (lambda d: second_item(d).update(colour="red"), "'second'", "colour"),
+        (lambda d: second_item(d).update(options=second_item(d)["options"][:1]), "'second'", "too short"),
+        (lambda d: second_item(d)["options"][1].update(text="No"), "'second'", "same text"),
+        (lambda d: second_item(d).pop("id"), "number 2", "'id'"),
+    ],
+    ids=["two correct", "none correct", "unknown source", "duplicate id", "missing feedback", "unknown field",
+         "one option", "duplicate option", "missing id"],
+)
+def test_a_malformed_item_is_rejected_naming_the_file_the_set_and_the_item(change, item_label, words):
+    with pytest.raises(PracticeError) as raised:
+        parse(broken(change), FIXTURE_PATH)
+    message = str(raised.value)
+    assert message.startswith("99-fixture.yaml, set 'basics', item ")
+    assert item_label in message
+    assert words in message
+
+
+def test_a_file_whose_module_differs_from_its_name_is_rejected():
+    with pytest.raises(PracticeError, match="99-fixture.yaml: module is '98-other'"):
+        parse(broken(lambda d: d.update(module="98-other")), FIXTURE_PATH)
+
+
+def test_a_file_with_an_unknown_schema_version_is_rejected():
+    with pytest.raises(PracticeError, match="99-fixture.yaml"):
+        parse(broken(lambda d: d.update(schema_version=2)), FIXTURE_PATH)
+
+
+def test_a_file_that_is_not_yaml_is_rejected_with_its_name(tmp_path):
+    path = tmp_path / "99-fixture.yaml"
+    path.write_text("sets: [unclosed", encoding="utf-8")
+    with pytest.raises(PracticeError, match="99-fixture.yaml: not valid YAML"):
+        load_file(path)
+
+
+def test_a_fixture_file_on_disk_loads_like_the_parsed_data(tmp_path):
+    path = tmp_path / "99-fixture.yaml"
+    path.write_text(yaml.safe_dump(VALID), encoding="utf-8")
+    assert load_file(path)["basics"].items[0].options[0].correct
+
+
+def test_an_unknown_set_or_module_is_named_in_the_error():
+    with pytest.raises(PracticeError, match="no set named 'nope'"):
+        load("01-co-occurring-disorders", "nope")
+    with pytest.raises(PracticeError, match="no practice file for module '77-missing'"):
+        load("77-missing", "anything")
+
+
+def test_grading_a_choice_out_of_range_is_a_clear_error():
+    item = parse(copy.deepcopy(VALID), FIXTURE_PATH)["basics"].items[0]
+    with pytest.raises(ValueError, match="choice must be an option number from 0 to 1"):
+        item.grade(5)
+
+
+# --- the widget, driven headlessly -----------------------------------------------------------------
+
+@pytest.fixture
+def principles():
+    return practice("01-co-occurring-disorders", "principles")
+
+
+def test_every_control_has_a_label_a_screen_reader_can_read(principles):
+    for number, view in enumerate(principles.items, start=1):
+        assert view.choices.description == f"Answer {number}:"
+        assert view.check_button.description == "Check"
+        assert view.check_button.tooltip
+
+
+def test_checking_without_an_answer_asks_for_one(principles):
+    view = principles.items[0]
+    view.check_button.click()
+    assert NO_CHOICE in view.feedback.value
+
+
+def test_a_right_answer_shows_why_and_its_source(principles):
+    view = principles.items[0]
+    view.choices.value = view.item.answer
+    view.check_button.click()
+    assert "Correct" in view.feedback.value
+    assert "evaluating anyone" in view.feedback.value
+    assert "COCE-OP3" in view.feedback.value
+    assert view.retry_button.layout.display == "none"
+
+
+def test_a_wrong_answer_explains_why_and_offers_try_again_which_clears_the_item(principles):
+    view = principles.items[2]
+    wrong = next(i for i in range(len(view.item.options)) if i != view.item.answer)
+    view.choices.value = wrong
+    view.check_button.click()
+    assert "Not quite" in view.feedback.value
+    assert "another door" in view.feedback.value or "one condition only" in view.feedback.value
+    assert view.retry_button.layout.display is None
+
+    view.retry_button.click()
+    assert view.choices.value is None
+    assert view.feedback.value == ""
+    assert view.retry_button.layout.display == "none"
+
+    view.choices.value = view.item.answer
+    view.check_button.click()
+    assert "Correct" in view.feedback.value
+
+
+def test_the_view_displays_as_a_widget_without_being_displayed_on_construction(principles):
+    bundle = principles._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
