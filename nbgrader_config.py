@@ -19,7 +19,6 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(COURSE_ROOT, "gradebook.d
 # The exchange lives inside the course (ignored by git) so one machine needs no shared folder;
 # learners' fetched modules land in my-work/, away from the instructor's source/.
 c.Exchange.root = os.path.join(COURSE_ROOT, ".exchange")
-c.Exchange.course_id = "cod-iop"
 c.Exchange.path_includes_course = False
 c.Exchange.assignment_dir = os.path.join(COURSE_ROOT, "my-work")
 
