@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 
 import nbformat
+import nbgrader
 import pytest
 from nbgrader.apps import NbGrader
 from nbgrader.coursedir import CourseDirectory
@@ -12,7 +13,6 @@ from nbgrader.exchange.default import ExchangeFetchAssignment
 from nbgrader.preprocessors import ClearSolutions, Execute, IgnorePattern, OverwriteCells
 from traitlets.config import Configurable
 
-import nbgrader
 from tests.conftest import ROOT
 
 
