@@ -1,0 +1,172 @@
+"""The screener forms and tool views, driven headlessly: set .value or .click() and read what is shown."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from widgets.instruments import INSTRUMENTS
+from widgets.screening import score
+from widgets.screening_view import screening_form
+from widgets.tool_views import iop_week_builder, progress_view, quadrant_view
+
+
+def shown(widget) -> str:
+    """The text a learner reads in an HTML widget, without tags."""
+    return html.unescape(re.sub(r"<[^>]+>", "", widget.value))
+
+
+def answer(form, values) -> None:
+    for control, value in zip(form.items, values, strict=True):
+        control.value = value
+
+
+@pytest.mark.parametrize("key", list(INSTRUMENTS))
+def test_every_form_has_a_labelled_control_per_item(key):
+    form = screening_form(key)
+    assert len(form.items) == INSTRUMENTS[key].item_count
+    assert all(c.description.startswith(f"{n}. ") for n, c in enumerate(form.items, start=1))
+    assert "Still to answer" in shown(form.output) and form.result is None
+
+
+def test_phq9_form_scores_when_complete_and_shows_band_next_step_and_source():
+    form = screening_form("phq9")
+    answer(form, [1, 2, 1, 1, 2, 1, 1, 1, None])
+    assert "Still to answer: 9. Running total: 10." in shown(form.output)
+    form.items[8].value = 0
+    assert form.result == score("phq9", [1, 2, 1, 1, 2, 1, 1, 1, 0])
+    text = shown(form.output)
+    assert "Total 10: moderate" in text and "positive screen" in text
+    assert "Next step tied to this result: none stated in the source" in text
+    assert "Kroenke" in text
+
+
+def test_gad7_form_shows_attribution():
+    form = screening_form("gad7")
+    answer(form, [2, 2, 2, 2, 1, 1, 0])
+    assert "Total 10: moderate" in shown(form.output)
+    assert "reported by the GAD-7 instrument scoring text" in shown(form.output)
+
+
+def test_audit_form_offers_only_allowed_scores_for_items_9_and_10():
+    form = screening_form("audit")
+    assert [v for _, v in form.items[9].options] == [None, 0, 2, 4]
+    answer(form, [2, 2, 2, 2, 0, 0, 0, 0, 0, 0])
+    assert form.result.band == "hazardous" and form.result.next_step == "simple advice plus brief counseling and monitoring"
+
+
+def test_auditc_form_waits_for_sex_then_uses_its_cut_off():
+    form = screening_form("auditc")
+    answer(form, [1, 1, 1])
+    assert "Still to answer: sex" in shown(form.output)
+    form.options["sex"].value = "female"
+    assert form.result.positive
+    form.options["sex"].value = "male"
+    assert not form.result.positive and "negative screen" in shown(form.output)
+
+
+def test_dast10_form_reverse_scores_item_3():
+    form = screening_form("dast10")
+    answer(form, [False] * 10)
+    assert form.result.total == 1 and "Total 1: low" in shown(form.output)
+
+
+def test_pcl5_and_cageaid_options_change_the_result():
+    pcl5 = screening_form("pcl5")
+    answer(pcl5, [2] * 15 + [1] * 2 + [0] * 3)
+    assert pcl5.result.total == 32 and not pcl5.result.positive
+    pcl5.options["cutoff"].value = 31
+    assert pcl5.result.positive
+    cage = screening_form("cageaid")
+    answer(cage, [True, False, False, False])
+    assert cage.result.positive
+    cage.options["threshold"].value = 2
+    assert not cage.result.positive
+
+
+def test_cssrs_form_follows_the_flow_and_shows_988():
+    form = screening_form("cssrs")
+    assert "988 Suicide &amp; Crisis Lifeline" in form.children[0].value
+    asked = lambda: [c.layout.display != "none" for c in form.items]  # noqa: E731
+    assert asked() == [True, True, False, False, False, True]
+    form.items[0].value, form.items[1].value = True, True
+    assert asked() == [True] * 6
+    form.items[2].value, form.items[3].value, form.items[4].value, form.items[5].value = False, True, False, False
+    assert form.result.risk == "high"
+    text = shown(form.output)
+    assert "immediate referral to mental health services and safety precautions" in text
+    assert "free, confidential and available 24/7 by call, text or chat" in text
+    form.items[1].value = False  # Q2 no: Q3-Q5 are skipped and cleared
+    assert [c.value for c in form.items[2:5]] == [None, None, None]
+    assert form.result.risk == "review"
+    form.items[5].value = True
+    assert form.options["recent_behavior"].layout.display != "none" and form.result is None
+    assert "Still to answer: 6b" in shown(form.output)
+    form.options["recent_behavior"].value = True
+    assert form.result.risk == "high"
+
+
+def test_clear_button_empties_the_form():
+    form = screening_form("phq9")
+    answer(form, [0] * 9)
+    form.clear_button.click()
+    assert form.answers() == [None] * 9 and form.result is None
+
+
+def test_unknown_instrument_form_is_refused():
+    with pytest.raises(ValueError, match="unknown instrument"):
+        screening_form("phq8")
+
+
+def test_quadrant_view_places_clients_and_describes_the_chart():
+    view = quadrant_view([("Dana", "high", "low")])
+    view.name.value = "Rosa"
+    view.mental_health.value, view.substance_use.value = "low", "high"
+    view.place_button.click()
+    assert "Rosa placed. Quadrant III" in shown(view.message)
+    assert "Dana: quadrant II" in view.figure.alt_text and "Rosa: quadrant III" in view.figure.alt_text
+    assert "Text description" in view.chart.value
+    view.place_button.click()  # name was cleared: a sentence, not an error
+    assert "Type a name" in shown(view.message)
+    view.clear_button.click()
+    assert view.clients == [] and "No clients placed yet" in view.figure.alt_text
+
+
+def test_iop_builder_adds_and_removes_sessions():
+    builder = iop_week_builder()
+    assert "below the IOP minimum of 9 hours" in shown(builder.message)
+    for day in ("Monday", "Wednesday", "Friday"):
+        builder.day.value = day
+        builder.add_button.click()
+    assert builder.result.total_hours == 9 and builder.result.meets_minimum
+    assert "meets the IOP minimum" in shown(builder.message)
+    assert "Week total 9 hours" in builder.figure.alt_text
+    builder.listing.index = 0
+    builder.remove_button.click()
+    assert builder.result.total_hours == 6 and not builder.result.meets_minimum
+    builder.population.value = "adolescent"
+    assert builder.result.meets_minimum and "minimum of 6 hours" in shown(builder.message)
+
+
+def test_iop_builder_explains_a_refused_session():
+    builder = iop_week_builder([("group therapy", "Monday", 12), ("group therapy", "Monday", 12)])
+    builder.day.value, builder.hours.value = "Monday", 1
+    builder.add_button.click()
+    assert "Not added: Monday has more than 24 hours" in shown(builder.message)
+    builder.remove_button.click()  # nothing selected
+    assert "Choose a session" in shown(builder.message)
+
+
+def test_progress_view_marks_worse_bands_and_explains_bad_input():
+    view = progress_view("phq9", [8, 12, 11])
+    assert "week 2 moved into moderate" in shown(view.message)
+    assert "week 1: 8 (mild)" in view.figure.alt_text
+    view.scores.value = "8, twelve"
+    assert "type whole numbers separated by commas" in shown(view.message)
+    view.scores.value = "8, 30"
+    assert "score 2 must be a whole number from 0 to 27" in shown(view.message)
+    view.instrument.value = "gad7"
+    view.scores.value = "4, 5"
+    assert "week 2 moved into mild" in shown(view.message)

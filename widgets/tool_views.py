@@ -1,0 +1,186 @@
+"""Views for the clinical tools: quadrant placement, the IOP week builder and the progress chart.
+
+Each view owns a plain model call (widgets.quadrant, widgets.iop_week, widgets.progress) and only shows its
+result: the chart with its text description, and a sentence. Controls are labelled standard ipywidgets
+(Tab reaches them; the keyboard operates them); a problem is shown as a sentence, never a traceback.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+
+from widgets.instruments import INSTRUMENTS
+from widgets.iop_week import DAYS, MINIMUM_HOURS, SESSION_KINDS, Session, check_week, week_chart
+from widgets.progress import PROGRESS_INSTRUMENTS, band_changes, progress_chart
+from widgets.quadrant import SEVERITIES, place, quadrant_chart
+
+_LABEL = {"description_width": "14em"}
+
+
+def _layout() -> w.Layout:
+    return w.Layout(width="34em", max_width="100%")
+
+
+def _status(message: str) -> str:
+    return f'<div role="status" aria-live="polite"><p>{html.escape(message)}</p></div>'
+
+
+def _toggle(description: str, options, value=None) -> w.ToggleButtons:
+    return w.ToggleButtons(options=options, value=value, description=description,
+                           style={**_LABEL, "button_width": "8em"}, layout=_layout())
+
+
+class QuadrantView(w.VBox):
+    """Place named clients by mental-health and substance-use severity (each low or high) and chart them."""
+
+    def __init__(self, clients=(), **kwargs):
+        self.clients: list[tuple[str, str, str]] = []
+        self.name = w.Text(description="Client name", placeholder="a fictional name", style=_LABEL,
+                           layout=_layout())
+        self.mental_health = _toggle("Mental-health severity", list(SEVERITIES))
+        self.substance_use = _toggle("Substance-use severity", list(SEVERITIES))
+        self.place_button = w.Button(description="Place client", tooltip="Add this client to the chart")
+        self.clear_button = w.Button(description="Remove all clients", tooltip="Empty the chart")
+        self.message = w.HTML()
+        self.chart = w.HTML()
+        self.figure = None
+        self.place_button.on_click(lambda _: self.add())
+        self.clear_button.on_click(lambda _: self.clear())
+        super().__init__([self.name, self.mental_health, self.substance_use,
+                          w.HBox([self.place_button, self.clear_button]), self.message, self.chart], **kwargs)
+        for client in clients:
+            self.clients.append(tuple(client))
+        self._draw()
+
+    def add(self) -> None:
+        name = self.name.value.strip()
+        if not name or self.mental_health.value is None or self.substance_use.value is None:
+            self.message.value = _status("Type a name and choose both severities, then press Place client.")
+            return
+        placement = place(self.mental_health.value, self.substance_use.value)
+        self.clients = [c for c in self.clients if c[0] != name] + [(name, placement.mental_health,
+                                                                      placement.substance_use)]
+        self.message.value = _status(f"{name} placed. {placement.text}")
+        self.name.value = ""
+        self._draw()
+
+    def clear(self) -> None:
+        self.clients = []
+        self.message.value = _status("All clients removed.")
+        self._draw()
+
+    def _draw(self) -> None:
+        self.figure = quadrant_chart(self.clients)
+        self.chart.value = self.figure.to_html()
+
+
+class IOPWeekBuilder(w.VBox):
+    """Build a week of IOP sessions and check its hours against the minimum."""
+
+    def __init__(self, sessions=(), population: str = "adult", **kwargs):
+        self.sessions: list[Session] = [s if isinstance(s, Session) else Session(*s) for s in sessions]
+        self.population = _toggle("Client", [("Adult", "adult"), ("Adolescent", "adolescent")], population)
+        self.kind = w.Dropdown(options=SESSION_KINDS, description="Session kind", style=_LABEL, layout=_layout())
+        self.day = w.Dropdown(options=DAYS, description="Day", style=_LABEL, layout=_layout())
+        self.hours = w.BoundedFloatText(value=3, min=0.5, max=12, step=0.5, description="Hours",
+                                        style=_LABEL, layout=_layout())
+        self.add_button = w.Button(description="Add session", tooltip="Add this session to the week")
+        self.listing = w.Select(options=[], rows=6, description="Sessions this week", style=_LABEL,
+                                layout=_layout())
+        self.remove_button = w.Button(description="Remove selected", tooltip="Remove the selected session")
+        self.message = w.HTML()
+        self.chart = w.HTML()
+        self.result = None
+        self.figure = None
+        self.add_button.on_click(lambda _: self.add())
+        self.remove_button.on_click(lambda _: self.remove())
+        self.population.observe(lambda _: self._draw(), names="value")
+        super().__init__([self.population, self.kind, self.day, self.hours, self.add_button, self.listing,
+                          self.remove_button, self.message, self.chart], **kwargs)
+        self._draw()
+
+    def add(self) -> None:
+        try:
+            candidate = Session(self.kind.value, self.day.value, self.hours.value)
+            check_week([*self.sessions, candidate], self.population.value)
+        except ValueError as problem:
+            self.message.value = _status(f"Not added: {str(problem).removeprefix('iop week: ')}.")
+            return
+        self.sessions.append(candidate)
+        self._draw()
+
+    def remove(self) -> None:
+        index = self.listing.index
+        if index is None:
+            self.message.value = _status("Choose a session in the list first, then press Remove selected.")
+            return
+        del self.sessions[index]
+        self._draw()
+
+    def _draw(self) -> None:
+        self.listing.options = [(f"{s.day}: {s.kind}, {s.hours:g} h", i) for i, s in enumerate(self.sessions)]
+        self.listing.index = None
+        self.result = check_week(self.sessions, self.population.value)
+        self.figure = week_chart(self.sessions, self.population.value)
+        self.message.value = _status(self.result.message)
+        self.chart.value = self.figure.to_html()
+
+
+class ProgressView(w.VBox):
+    """Type weekly PHQ-9 or GAD-7 totals and see them on the severity bands."""
+
+    def __init__(self, instrument_key: str = "phq9", scores=(), **kwargs):
+        self.instrument = _toggle("Instrument", [(INSTRUMENTS[k].name, k) for k in PROGRESS_INSTRUMENTS],
+                                  instrument_key)
+        self.scores = w.Text(value=", ".join(map(str, scores)), description="Weekly totals",
+                             placeholder="for example 8, 12, 11", continuous_update=False, style=_LABEL,
+                             layout=_layout())
+        self.message = w.HTML()
+        self.chart = w.HTML()
+        self.changes = []
+        self.figure = None
+        self.instrument.observe(lambda _: self._draw(), names="value")
+        self.scores.observe(lambda _: self._draw(), names="value")
+        super().__init__([self.instrument, self.scores, self.message, self.chart], **kwargs)
+        self._draw()
+
+    def _parsed(self) -> list[int]:
+        parts = [p.strip() for p in self.scores.value.replace(";", ",").split(",") if p.strip()]
+        if not all(p.isdigit() for p in parts):
+            raise ValueError("type whole numbers separated by commas, for example 8, 12, 11")
+        return [int(p) for p in parts]
+
+    def _draw(self) -> None:
+        key = self.instrument.value
+        try:
+            scores = self._parsed()
+            self.changes = band_changes(key, scores)
+            self.figure = progress_chart(key, scores)
+        except ValueError as problem:
+            self.changes = []
+            said = str(problem).removeprefix(f"{key}: ")
+            self.message.value = _status(f"Cannot draw this: {said}.")
+            return
+        worse = [f"week {c.to_week} moved into {c.to_band}" for c in self.changes if c.worse]
+        self.message.value = _status(("Moves into a worse band: " + "; ".join(worse) + ".") if worse
+                                     else "No move into a worse band.")
+        self.chart.value = self.figure.to_html()
+
+
+def quadrant_view(clients=()) -> QuadrantView:
+    return QuadrantView(clients)
+
+
+def iop_week_builder(sessions=(), population: str = "adult") -> IOPWeekBuilder:
+    if population not in MINIMUM_HOURS:
+        raise ValueError(f'iop week: population must be "adult" or "adolescent"; got {population!r}')
+    return IOPWeekBuilder(sessions, population)
+
+
+def progress_view(instrument_key: str = "phq9", scores=()) -> ProgressView:
+    if instrument_key not in PROGRESS_INSTRUMENTS:
+        raise ValueError(f"progress: instrument must be one of {', '.join(PROGRESS_INSTRUMENTS)}; "
+                         f"got {instrument_key!r}")
+    return ProgressView(instrument_key, scores)
