@@ -207,6 +207,7 @@ def test_cssrs_flow_is_enforced(answers, recent, message):
     ("phq9", [0] * 8 + [4], "phq9: item 9 must be"),
     ("phq9", [0] * 3 + [-1] + [0] * 5, "phq9: item 4 must be"),
     ("phq9", [0] * 8 + [True], "phq9: item 9 must be"),
+    ("phq9", [0] * 8 + [1.0], "phq9: item 9 must be"),
     ("gad7", [0] * 6 + [None], "gad7: item 7 has no answer"),
     ("audit", [0] * 9 + [3], "audit: item 10 must be 0, 2, 4"),
     ("audit", [5] + [0] * 9, "audit: item 1 must be"),

@@ -5,8 +5,11 @@ from __future__ import annotations
 import html
 import re
 
+import nbformat
 import pytest
+from nbclient import NotebookClient
 
+from tests.conftest import ROOT
 from widgets.instruments import INSTRUMENTS
 from widgets.screening import score
 from widgets.screening_view import screening_form
@@ -170,3 +173,21 @@ def test_progress_view_marks_worse_bands_and_explains_bad_input():
     view.instrument.value = "gad7"
     view.scores.value = "4, 5"
     assert "week 2 moved into mild" in shown(view.message)
+
+
+GALLERY = ROOT / "notebooks" / "tools-gallery.ipynb"
+
+
+def test_tools_gallery_is_committed_without_outputs():
+    notebook = nbformat.read(GALLERY, as_version=4)
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert code and not any(c.outputs or c.execution_count for c in code)
+    assert notebook.metadata.kernelspec.name == "python3"
+
+
+@pytest.mark.slow
+def test_tools_gallery_runs_top_to_bottom_without_errors_or_stderr():
+    notebook = nbformat.read(GALLERY, as_version=4)
+    NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
+    outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error" or o.get("name") == "stderr"]

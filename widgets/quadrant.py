@@ -102,7 +102,7 @@ def quadrant_chart(clients: Iterable[tuple[str, str, str]], title: str = "Client
         for numeral, (col, row) in _CELL.items():
             ax.add_patch(Rectangle((col, row), 1, 1, facecolor="white", edgecolor=PALETTE["black"], linewidth=1.5))
             ax.text(col + 0.05, row + 0.93, f"Quadrant {numeral}", fontweight="bold", va="top")
-            ax.text(col + 0.05, row + 0.80, QUADRANTS[numeral].short_setting, va="top", fontsize=FONT_SIZE - 1.5,
+            ax.text(col + 0.05, row + 0.80, QUADRANTS[numeral].short_setting, va="top", fontsize=FONT_SIZE - 1,
                     color="#333333")
         slots: dict[str, int] = {}
         for index, (name, placement) in enumerate(placed):

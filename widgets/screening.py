@@ -11,6 +11,7 @@ wherever the reference marks a rule [S]. Bad input raises ValueError naming the 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from numbers import Integral
 from dataclasses import dataclass, replace
 
 from widgets.instruments import (
@@ -65,11 +66,14 @@ def _check_answers(spec: Instrument, responses: Sequence, skipped: frozenset[int
             continue
         if answer is None:
             raise ValueError(f"{spec.key}: item {number} has no answer")
-        wrong_type = not isinstance(answer, bool) if spec.yes_no else isinstance(answer, bool)
+        if spec.yes_no:
+            wrong_type = not isinstance(answer, bool)
+        else:
+            wrong_type = isinstance(answer, bool) or not isinstance(answer, Integral)
         if wrong_type or answer not in allowed:
             shown = "True (yes) or False (no)" if spec.yes_no else ", ".join(map(str, allowed))
             raise ValueError(f"{spec.key}: item {number} must be {shown}; got {answer!r}")
-    return answers
+    return [a if a is None or spec.yes_no else int(a) for a in answers]
 
 
 def _points(spec: Instrument, answers: list) -> list[int]:
