@@ -1,0 +1,238 @@
+"""Grade the whole cohort: collect, autograde and write feedback, one learner at a time.
+
+One bad submission never stops the run. Before nbgrader grades a submission, each notebook is checked
+for the problems a trainer needs to hear about in plain words (missing, damaged, changed test cells);
+after grading, cells stopped by the time limit are reported. Re-running is safe: nbgrader's own
+autograde skips a submission already graded unless a newer one was collected.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from .course import Course
+
+STATUS_FILE = "grading-status.csv"
+
+
+@dataclass
+class Outcome:
+    """What happened to one learner's submission of one module."""
+
+    module: str
+    learner: str
+    status: str  # "graded", "already graded", "could not be graded"
+    notes: list[str] = field(default_factory=list)
+    score: float | None = None
+    max_score: float | None = None
+
+    def line(self) -> str:
+        score = "" if self.score is None else f" {self.score:g}/{self.max_score:g} points"
+        notes = "".join(f"\n      - {n}" for n in self.notes)
+        return f"{self.learner}: {self.status}{score}{notes}"
+
+
+def submitted_learners(course: Course, module: str) -> list[str]:
+    submitted = course.root / "submitted"
+    if not submitted.is_dir():
+        return []
+    return sorted(p.name for p in submitted.iterdir() if (p / module).is_dir())
+
+
+def check_submission(course: Course, module: str, learner: str) -> tuple[list[str], bool]:
+    """Plain-language problems in a collected submission, and whether it can be graded at all."""
+    folder = course.root / "submitted" / learner / module
+    notes: list[str] = []
+    gradable = True
+    for source_nb in sorted((course.root / "source" / module).glob("*.ipynb")):
+        path = folder / source_nb.name
+        if not path.exists():
+            others = sorted(p.name for p in folder.glob("*.ipynb"))
+            found = f" (the folder holds {', '.join(others)})" if others else ""
+            notes.append(f"{source_nb.name} is missing from the submission{found}; "
+                         "it cannot be graded until the learner submits it again under its original name.")
+            gradable = False
+            continue
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception:  # nbformat raises several types for unreadable files
+            notes.append(f"{source_nb.name} is damaged (it is not a readable notebook file); "
+                         "ask the learner to submit it again.")
+            gradable = False
+            continue
+        notes.extend(_changed_cells(course, module, source_nb.stem, nb))
+    return notes, gradable
+
+
+def _changed_cells(course: Course, module: str, notebook: str, nb) -> list[str]:
+    """Locked cells (questions, tests, rubrics) the learner changed or deleted, against release/."""
+    released_path = course.root / "release" / module / f"{notebook}.ipynb"
+    if not released_path.exists():
+        return []
+    released = {}
+    for cell in nbformat.read(released_path, as_version=4).cells:
+        nbg = cell.metadata.get("nbgrader", {})
+        if nbg.get("locked") and nbg.get("grade_id"):
+            released[nbg["grade_id"]] = cell
+    present, changed = set(), []
+    for cell in nb.cells:
+        name = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if name in released:
+            present.add(name)
+            if cell.source.strip() != released[name].source.strip():
+                changed.append(name)
+    deleted = sorted(n for n, c in released.items() if n not in present and (
+        c.metadata.nbgrader.get("grade") or c.metadata.nbgrader.get("task")))
+    notes = []
+    if changed:
+        notes.append(f"changed locked cell(s) {', '.join(changed)}; nbgrader put the originals back "
+                     "before grading, so the change had no effect.")
+    if deleted:
+        notes.append(f"deleted graded cell(s) {', '.join(deleted)}; nbgrader added them back empty.")
+    return notes
+
+
+def _timeouts(course: Course, module: str, learner: str) -> list[str]:
+    notes = []
+    for path in sorted((course.root / "autograded" / learner / module).glob("*.ipynb")):
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception:
+            continue
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                if output.get("ename") == "CellTimeoutError":
+                    grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "a cell")
+                    notes.append(f"{grade_id} ran past the time limit and was stopped; it earns no points.")
+    return notes
+
+
+def _plain_error(result: dict) -> str:
+    text = (result.get("error") or "") + "\n" + (result.get("log") or "")
+    if "CellTimeoutError" in text or "Timeout" in text:
+        return "the notebook ran past the time limit and was stopped."
+    if "DeadKernelError" in text or "Kernel died" in text:
+        return "the notebook's code stopped Python itself (the kernel died)."
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    errors = [ln for ln in lines if re.search(r"error|exception", ln, re.I)]
+    return "nbgrader could not grade it: " + (errors[-1] if errors else lines[-1] if lines else "unknown reason")
+
+
+def _score(course: Course, module: str, learner: str) -> tuple[float | None, float | None]:
+    from nbgrader.api import MissingEntry
+
+    with course.gradebook() as gb:
+        try:
+            submission = gb.find_submission(module, learner)
+        except MissingEntry:
+            return None, None
+        return submission.score, submission.max_score
+
+
+def _already_graded(course: Course, module: str, learner: str) -> bool:
+    """nbgrader's own rule: skip when every notebook was autograded from a submission at least as new."""
+    from nbgrader.coursedir import CourseDirectory
+
+    submitted = course.root / "submitted" / learner / module
+    autograded = course.root / "autograded" / learner / module
+    if not autograded.is_dir() or any(not (autograded / p.name).exists() for p in submitted.glob("*.ipynb")):
+        return False
+    coursedir = CourseDirectory(config=course.config_copy())
+    new, old = coursedir.get_existing_timestamp(str(submitted)), coursedir.get_existing_timestamp(str(autograded))
+    return new is None or (old is not None and new <= old)
+
+
+def grade_one(course: Course, api, module: str, learner: str, *, feedback: bool = True) -> Outcome:
+    outcome = Outcome(module=module, learner=learner, status="graded")
+    try:
+        notes, gradable = check_submission(course, module, learner)
+    except Exception as error:  # a check must never stop the cohort
+        notes, gradable = [f"could not be checked ({error})"], True
+    outcome.notes.extend(notes)
+    if not gradable:
+        outcome.status = "could not be graded"
+        return outcome
+    already = _already_graded(course, module, learner)
+    result = api.autograde(module, learner, force=False, create=True)
+    if not result.get("success"):
+        outcome.status = "could not be graded"
+        outcome.notes.append(_plain_error(result))
+        return outcome
+    if already:
+        outcome.status = "already graded"
+    outcome.notes.extend(_timeouts(course, module, learner))
+    feedback_dir = course.root / "feedback" / learner / module
+    if feedback and (outcome.status == "graded" or not feedback_dir.is_dir()):
+        made = api.generate_feedback(module, learner, force=True)
+        if not made.get("success"):
+            outcome.notes.append("graded, but its feedback could not be written: " + _plain_error(made))
+    outcome.score, outcome.max_score = _score(course, module, learner)
+    return outcome
+
+
+def grade_cohort(course: Course, modules: list[str] | None = None, *, feedback: bool = True,
+                 progress: Callable[[str], None] = print) -> list[Outcome]:
+    """Collect, autograde and write feedback for every submission of every released module."""
+    api = course.api()
+    modules = modules or course.released_modules()
+    if not modules:
+        progress("No module is released yet: run `nbgrader generate_assignment` and `release_assignment` first.")
+    outcomes: list[Outcome] = []
+    for module in modules:
+        collected = api.collect(module, update=True)
+        if not collected.get("success"):
+            progress(f"{module}: collecting submissions failed: {_plain_error(collected)}")
+        learners = submitted_learners(course, module)
+        progress(f"{module}: {len(learners)} submission(s) to grade")
+        for index, learner in enumerate(learners, start=1):
+            try:
+                outcome = grade_one(course, api, module, learner, feedback=feedback)
+            except Exception as error:  # the next learner is graded whatever happens to this one
+                outcome = Outcome(module, learner, "could not be graded", [f"unexpected problem: {error}"])
+            outcomes.append(outcome)
+            progress(f"  [{index}/{len(learners)}] {outcome.line()}")
+        if feedback:
+            # Learners see their feedback in the Assignments panel once it is released to the exchange.
+            api.release_feedback(module)
+    write_status(course, outcomes)
+    return outcomes
+
+
+def write_status(course: Course, outcomes: list[Outcome]) -> Path:
+    """Merge this run's outcomes into reports/grading-status.csv (one row per learner and module)."""
+    path = course.reports_dir / STATUS_FILE
+    rows = {(r["module"], r["learner"]): r for r in read_status(course)}
+    for o in outcomes:
+        rows[(o.module, o.learner)] = {"module": o.module, "learner": o.learner, "status": o.status,
+                                      "notes": " | ".join(o.notes)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["module", "learner", "status", "notes"])
+        writer.writeheader()
+        writer.writerows(rows[k] for k in sorted(rows))
+    return path
+
+
+def read_status(course: Course) -> list[dict]:
+    path = course.reports_dir / STATUS_FILE
+    if not path.exists():
+        return []
+    with path.open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def regenerate_feedback(course: Course, modules: list[str] | None = None,
+                        progress: Callable[[str], None] = print) -> None:
+    """Rewrite and release every learner's feedback (after manual grading in formgrader)."""
+    api = course.api()
+    for module in modules or course.released_modules():
+        result = api.generate_feedback(module, force=True)
+        state = "written" if result.get("success") else "failed: " + _plain_error(result)
+        api.release_feedback(module)
+        progress(f"{module}: feedback {state}")

@@ -1,0 +1,345 @@
+"""A throwaway course with a simulated cohort, to try the whole trainer loop on one machine.
+
+`demo DIR --learners N` copies the course (nbgrader_config.py, source/, release/) into DIR, which is
+then a complete course of its own, and plays every part through nbgrader's real exchange:
+
+* the trainer imports a roster, generates and releases every module, with a due date;
+* each learner fetches each module into their own folder (DIR/learners/<id>/) and submits it under
+  their own id, using nbgrader's exchange classes (CourseDirectory.student_id names the learner, as
+  `nbgrader submit --student=<id>` does);
+* the trainer collects, autogrades, marks the written answers (simulated marks, as if typed into
+  formgrader), writes feedback, the cohort report and the certificates.
+
+Answers come from each module's answer key (the solution values and hidden `expect(...)` checks in
+source/), so the demo works on whatever modules the course holds.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from .course import Course, Module, answer_key, project_root
+from .roster import import_roster
+
+# Learning patterns in the order they join a cohort: the first eight cover every case at least once.
+PATTERNS = ["strong", "average", "struggling", "misconception", "late", "tampered", "broken", "missing"]
+FILLER = ["average", "strong", "average", "struggling", "misconception", "average"]
+
+PATTERN_NOTES = {
+    "strong": "answers every question correctly",
+    "average": "misses every third question",
+    "struggling": "answers only every third question correctly (the first, fourth, ...)",
+    "misconception": "right except the module's last question, where the whole group picks the same wrong option",
+    "late": "answers like a strong learner but submits after the due date",
+    "tampered": "misses the highest-scoring question and rewrites its test cell to pass",
+    "broken": "submits a damaged notebook file in the first module (average answers elsewhere)",
+    "missing": "never submits anything",
+}
+
+# Share of the written answer's points the simulated trainer awards, by pattern.
+WRITTEN_SHARE = {"strong": 1.0, "late": 1.0, "average": 0.5, "misconception": 0.5, "tampered": 0.5,
+                 "broken": 0.5, "struggling": 0.0}
+
+FIRST_NAMES = ["Maria", "James", "Aisha", "Wei", "Priya", "Daniel", "Fatima", "Luis", "Grace", "Omar",
+               "Hannah", "Kwame", "Sofia", "Ethan", "Mei", "Carlos", "Nadia", "Samuel", "Leila", "Tomas"]
+LAST_NAMES = ["Alvarez", "Brooks", "Chen", "Diallo", "Evans", "Fischer", "Garcia", "Haddad", "Ito", "Johnson",
+              "Kowalski", "Lopez", "Mensah", "Nguyen", "Okafor", "Patel", "Quinn", "Rossi", "Singh", "Turner"]
+
+
+@dataclass
+class Learner:
+    id: str
+    first_name: str
+    last_name: str
+    email: str
+    pattern: str
+
+
+def cohort(size: int) -> list[Learner]:
+    """A deterministic cohort of fictional learners; patterns follow PATTERNS, then FILLER."""
+    if size < 1:
+        raise ValueError("A cohort needs at least one learner.")
+    learners = []
+    for i in range(size):
+        pattern = PATTERNS[i] if i < len(PATTERNS) else FILLER[(i - len(PATTERNS)) % len(FILLER)]
+        first = FIRST_NAMES[i % len(FIRST_NAMES)]
+        last = LAST_NAMES[(i * 7 + i // len(LAST_NAMES)) % len(LAST_NAMES)]
+        suffix = "" if i < len(FIRST_NAMES) else str(i // len(FIRST_NAMES) + 1)
+        learner_id = f"{first}.{last}{suffix}".lower()
+        learners.append(Learner(learner_id, first, last, f"{learner_id}@example.org", pattern))
+    return learners
+
+
+def autograded_items(module: Module) -> list:
+    return [item for item in module.items if not item.manual]
+
+
+def answers_correct(pattern: str, module: Module, first_module: bool) -> dict[str, bool]:
+    """Which autograded items (by grade id) a pattern answers correctly in a module."""
+    items = autograded_items(module)
+    if pattern == "broken" and not first_module:
+        pattern = "average"
+    right = {}
+    for index, item in enumerate(items):
+        if pattern in ("strong", "late"):
+            right[item.grade_id] = True
+        elif pattern in ("average", "broken"):
+            right[item.grade_id] = index % 3 != 2
+        elif pattern == "struggling":
+            right[item.grade_id] = index % 3 == 0
+        elif pattern == "misconception":
+            right[item.grade_id] = index != len(items) - 1
+        elif pattern == "tampered":
+            right[item.grade_id] = item.grade_id != tampered_item(module)
+        else:
+            right[item.grade_id] = False
+    return right
+
+
+def tampered_item(module: Module) -> str | None:
+    """The item a tampering learner rewrites: the first with the most points."""
+    items = autograded_items(module)
+    return max(items, key=lambda item: item.points).grade_id if items else None
+
+
+def expected_auto_score(pattern: str, module: Module, first_module: bool = True) -> float | None:
+    """The autograded points a pattern must earn (None: nothing to grade)."""
+    if pattern == "missing" or (pattern == "broken" and first_module):
+        return None
+    right = answers_correct(pattern, module, first_module)
+    return sum(item.points for item in autograded_items(module) if right[item.grade_id])
+
+
+def written_points(pattern: str, points: float) -> float:
+    return math.floor(points * WRITTEN_SHARE.get(pattern, 0.0) + 0.5)
+
+
+def wrong_answer(entry: dict):
+    """A plausible wrong answer of the right form (so the learner's format check still passes)."""
+    correct, kind = entry["correct"], entry["kind"]
+    if kind == "choice" and entry["options"]:
+        return next(o for o in entry["options"] if str(o).upper() != str(correct).upper())
+    if kind == "choices" and entry["options"]:
+        options, chosen = entry["options"], {str(c).upper() for c in correct or []}
+        swap = next((o for o in options if o.upper() not in chosen), options[0])
+        kept = sorted(chosen)[:-1] if len(chosen) > 1 else []
+        return [*kept, swap]
+    if kind == "number":
+        low, high = entry["range"]
+        guess = correct + 1 if correct + 1 <= high else correct - 1
+        return max(low, guess)
+    if isinstance(correct, bool):
+        return not correct
+    if isinstance(correct, (int, float)):
+        return correct + 1
+    return "not sure"
+
+
+def fill_notebook(nb, module: Module, learner: Learner, first_module: bool) -> None:
+    """Write a learner's answers into the released notebook, as they would type them."""
+    key = answer_key(module)
+    right = answers_correct(learner.pattern, module, first_module)
+    values = {}
+    for grade_id, entry in key.items():
+        values[entry["variable"]] = entry["correct"] if right.get(grade_id, True) else wrong_answer(entry)
+    tamper = tampered_item(module) if learner.pattern == "tampered" and first_module else None
+    written = {item.grade_id for item in module.items if item.manual}
+    after_task = False
+    for cell in nb.cells:
+        nbg = cell.metadata.get("nbgrader", {})
+        if after_task and cell.cell_type == "markdown" and not nbg:
+            cell.source = _written_answer(learner.pattern)
+            after_task = False
+        if nbg.get("grade_id") in written and nbg.get("task"):
+            after_task = True
+        if cell.cell_type == "code" and nbg.get("solution") and not nbg.get("grade"):
+            for variable, value in values.items():
+                if cell.source.lstrip().startswith(f"{variable} ="):
+                    cell.source = f"{variable} = {value!r}"
+        if tamper and nbg.get("grade_id") == tamper:
+            cell.source = 'print("All tests passed")  # the original checks were removed'
+
+
+def _written_answer(pattern: str) -> str:
+    if pattern in ("strong", "late"):
+        return ("Each condition keeps the other going: untreated depression makes drinking a way to cope, "
+                "and drinking deepens the depression, so treating one alone often ends in relapse.")
+    if pattern == "struggling":
+        return "Not sure."
+    return "If only one problem is treated, the other one can bring the person back to using."
+
+
+def copy_course(source: Path, dest: Path) -> None:
+    """A course folder is complete with its config, source/ and release/ (paths are relative)."""
+    if dest.exists() and any(dest.iterdir()):
+        raise FileExistsError(f"{dest} is not empty: choose a new folder for the demo course.")
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source / "nbgrader_config.py", dest / "nbgrader_config.py")
+    for name in ("source", "release"):
+        if (source / name).is_dir():
+            shutil.copytree(source / name, dest / name,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    (dest / ".exchange").mkdir(exist_ok=True)
+
+
+def _learner_config(course: Course, learner: Learner):
+    config = course.config_copy()
+    home = course.root / "learners" / learner.id
+    home.mkdir(parents=True, exist_ok=True)
+    config.Exchange.assignment_dir = str(home)
+    config.Exchange.cache = str(course.root / ".learner-cache" / learner.id)
+    config.CourseDirectory.student_id = learner.id
+    return config, home
+
+
+def _exchange(kind: str, course: Course, learner: Learner, module: str, at: dt.datetime | None = None):
+    """Run one of nbgrader's exchange steps (fetch or submit) as this learner."""
+    from nbgrader.auth import Authenticator
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.exchange import ExchangeFactory
+
+    config, home = _learner_config(course, learner)
+    coursedir = CourseDirectory(config=config)
+    coursedir.assignment_id = module
+    factory = ExchangeFactory(config=config)
+    cls = factory.fetch_assignment if kind == "fetch" else factory.submit
+    if at is not None:
+        cls = _clocked(cls, at)
+    step = cls(coursedir=coursedir, authenticator=Authenticator(config=config), config=config)
+    step.start()
+    return home / module
+
+
+def _clocked(cls, at: dt.datetime):
+    """The same exchange step with a simulated clock, so on-time and late submissions can be staged."""
+
+    class Clocked(cls):
+        def set_timestamp(self):
+            self.timestamp = at.strftime(self.timestamp_format)
+
+    return Clocked
+
+
+def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | None = None,
+             progress: Callable[[str], None] = print, threshold: float = 0.8) -> dict[str, Path]:
+    """Build the demo course in dest and run the whole loop; returns where everything is."""
+    from .certificates import write_certificates
+    from .cohort import grade_cohort
+    from .report import write_report
+
+    dest = Path(dest).resolve()
+    copy_course(Path(course_root or project_root()).resolve(), dest)
+    course = Course.open(dest)
+    modules = course.modules()
+    if not modules:
+        raise ValueError(f"{dest / 'source'} holds no module to release.")
+    people = cohort(learners)
+    progress(f"Demo course in {dest}: {len(modules)} module(s), {len(people)} learner(s).")
+
+    roster = dest / "roster.csv"
+    with roster.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "first_name", "last_name", "email"])
+        writer.writerows([p.id, p.first_name, p.last_name, p.email] for p in people)
+    import_roster(course, roster)
+    progress(f"Roster imported from {roster} (nbgrader db student import).")
+
+    api = course.api()
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    due = {}
+    for index, module in enumerate(modules):
+        # Simulated calendar: one module a week, the last one due an hour ago.
+        due[module] = now - dt.timedelta(hours=1) - dt.timedelta(weeks=len(modules) - 1 - index)
+        for step in (api.generate_assignment(module, force=True, create=True), api.release_assignment(module)):
+            if not step.get("success"):
+                raise RuntimeError(f"{module} could not be released:\n{step.get('log')}{step.get('error')}")
+        with course.gradebook() as gb:
+            gb.update_or_create_assignment(module, duedate=due[module].replace(tzinfo=None))
+        progress(f"{module}: released, due {due[module]:%Y-%m-%d %H:%M} UTC (simulated).")
+
+    for module_index, (module_id, module) in enumerate(modules.items()):
+        first = module_index == 0
+        for person_index, person in enumerate(people):
+            if person.pattern == "missing":
+                continue
+            folder = _exchange("fetch", course, person, module_id)
+            for path in sorted(folder.glob("*.ipynb")):
+                if person.pattern == "broken" and first:
+                    text = path.read_text()
+                    path.write_text(text[: len(text) // 2])  # a save cut short: not a notebook any more
+                    continue
+                nb = nbformat.read(path, as_version=4)
+                fill_notebook(nb, module, person, first)
+                nbformat.write(nb, path)
+            late = person.pattern == "late"
+            at = due[module_id] + (dt.timedelta(hours=20) if late
+                                   else -dt.timedelta(days=1) + dt.timedelta(minutes=person_index))
+            at = min(at, now)
+            _exchange("submit", course, person, module_id, at=at)
+        progress(f"{module_id}: learners fetched and submitted through the exchange.")
+
+    outcomes = grade_cohort(course, list(modules), progress=progress)
+    marked = mark_written_answers(course, modules, people)
+    progress(f"Written answers marked for {marked} submission(s) (simulated trainer marks).")
+    # Feedback again, now that the written answers carry their marks.
+    from .cohort import regenerate_feedback
+
+    regenerate_feedback(course, list(modules), progress=progress)
+    report = write_report(course, threshold=threshold)
+    certificates = write_certificates(course, threshold=threshold)
+    problems = [o for o in outcomes if o.notes or o.status == "could not be graded"]
+    progress("")
+    progress("Grading problems, per learner:" if problems else "No grading problems.")
+    for o in problems:
+        progress(f"  {o.module} {o.line()}")
+    places = {
+        "course": dest,
+        "gradebook": course.gradebook_path,
+        "feedback": dest / "feedback",
+        "report": report["html"],
+        "report folder": report["html"].parent,
+        "certificates": certificates["folder"],
+        "transcript": certificates["transcript"],
+        "learners' folders": dest / "learners",
+        "roster": roster,
+    }
+    progress("")
+    progress("Where everything is:")
+    for name, path in places.items():
+        progress(f"  {name:18} {path}")
+    progress("")
+    progress(f"Open the formgrader on this course: cd {dest} && jupyter lab  (Nbgrader > Formgrader)")
+    return places
+
+
+def mark_written_answers(course: Course, modules: dict[str, Module], people: list[Learner]) -> int:
+    """Give each written answer the simulated trainer's mark, as formgrader would store it."""
+    from nbgrader.api import MissingEntry
+
+    by_id = {p.id: p for p in people}
+    marked = 0
+    with course.gradebook() as gb:
+        for module_id, module in modules.items():
+            manual = {i.grade_id: i for i in module.items if i.manual}
+            for learner_id, person in by_id.items():
+                try:
+                    submission = gb.find_submission(module_id, learner_id)
+                except MissingEntry:
+                    continue
+                for notebook in submission.notebooks:
+                    # A cell marked both graded and task has two grade records; mark them alike.
+                    for grade in notebook.grades:
+                        if grade.name in manual:
+                            grade.manual_score = written_points(person.pattern, manual[grade.name].points)
+                            grade.needs_manual_grade = False
+                            marked += 1
+        gb.db.commit()
+    return marked

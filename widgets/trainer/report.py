@@ -1,0 +1,350 @@
+"""The cohort report: one HTML page with figures and text alternatives, and the same numbers as CSV.
+
+reports/cohort-report.html   follow-up first, then scores, mastery per objective, item analysis
+reports/module-scores.csv    one row per learner and module
+reports/objective-mastery.csv one row per learner and objective
+reports/item-analysis.csv    one row per question
+reports/follow-up.csv        who needs what: not submitted, could not be graded, below mastery
+
+Numbers are formatted by the same functions for the page and the CSV files.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+from pathlib import Path
+
+import matplotlib.patches as mpatches
+
+from widgets.figures import HATCHES, PALETTE, SEQUENCE, AccessibleFigure, new_figure
+
+from . import stats
+from .course import Course
+from .data import CohortData, load
+
+HEATMAP_PAGE = 50  # learners per heatmap figure: readable at normal zoom, paginated beyond that
+
+
+def pct(value: float | None) -> str:
+    return "" if value is None else f"{100 * value:.1f}"
+
+
+def num(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def pts(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+# ---------------------------------------------------------------- tables (shared by HTML and CSV)
+
+def module_score_rows(data: CohortData) -> list[dict]:
+    rows = []
+    for module in data.modules:
+        subs = data.submissions.get(module, {})
+        for learner in sorted(data.learners):
+            sub = subs.get(learner)
+            if sub is not None:
+                status = "waiting for manual grading" if sub.needs_manual_grade else "graded"
+                rows.append({"learner": learner, "module": module, "score": pts(sub.score),
+                             "max_score": pts(sub.max_score), "percent": pct(sub.proportion),
+                             "late": "yes" if sub.late else "no", "status": status})
+            else:
+                status = ("could not be graded" if learner in data.problems.get(module, {})
+                          else "not submitted")
+                rows.append({"learner": learner, "module": module, "score": "", "max_score": "",
+                             "percent": "", "late": "", "status": status})
+    return rows
+
+
+def module_summary_rows(data: CohortData) -> list[dict]:
+    rows = []
+    for module, mod in data.modules.items():
+        subs = data.submissions.get(module, {})
+        values = [s.proportion for s in subs.values()]
+        summary = stats.summary(values) if values else {}
+        rows.append({"module": module, "title": mod.title, "graded": len(values),
+                     "not_submitted": len(data.not_submitted(module)),
+                     "could_not_be_graded": len(data.problems.get(module, {})),
+                     "late": sum(1 for s in subs.values() if s.late),
+                     "waiting_for_manual_grading": sum(1 for s in subs.values() if s.needs_manual_grade),
+                     "mean_percent": pct(summary.get("mean")), "median_percent": pct(summary.get("median")),
+                     "min_percent": pct(summary.get("min")), "max_percent": pct(summary.get("max"))})
+    return rows
+
+
+def mastery_rows(data: CohortData, threshold: float) -> list[dict]:
+    mastery = data.mastery()
+    rows = []
+    for learner in sorted(data.learners):
+        for module, key, text in data.objectives():
+            value = mastery.get(learner, {}).get(key)
+            rows.append({"learner": learner, "module": module, "objective": key, "objective_text": text,
+                         "mastery_percent": pct(value),
+                         "below_threshold": "" if value is None else ("yes" if value < threshold - 1e-9 else "no")})
+    return rows
+
+
+def item_rows(data: CohortData) -> list[dict]:
+    rows = []
+    for module, mod in data.modules.items():
+        objective_of = {i.grade_id: i.objective or "" for i in mod.items}
+        computed = {s.item: s for s in data.item_stats(module)}
+        for item, points in data.item_points(module).items():
+            s = computed.get(item)
+            rows.append({
+                "module": module, "item": item, "objective": objective_of.get(item, ""), "points": pts(points),
+                "learners": s.n if s else 0,
+                "difficulty": num(s.difficulty) if s else "",
+                "point_biserial": num(s.point_biserial) if s else "",
+                "upper_lower": num(s.upper_lower) if s else "",
+                "flags": "; ".join(s.flags) if s else "waiting for grading",
+            })
+    return rows
+
+
+def follow_up_rows(data: CohortData, threshold: float) -> list[dict]:
+    rows = []
+    for module in data.modules:
+        for learner in data.not_submitted(module):
+            rows.append({"learner": learner, "module": module, "reason": "not submitted", "details": ""})
+        for learner, notes in sorted(data.problems.get(module, {}).items()):
+            rows.append({"learner": learner, "module": module, "reason": "could not be graded", "details": notes})
+    objective_text = {key: text for _, key, text in data.objectives()}
+    module_of = {key: m for m, key, _ in data.objectives()}
+    mastery = data.mastery()
+    for learner, low in stats.below_threshold(mastery, threshold).items():
+        for key in low:
+            rows.append({"learner": learner, "module": module_of.get(key, ""), "reason": "below mastery",
+                         "details": f"{key} {objective_text.get(key, '')}: {pct(mastery[learner][key])}%"})
+    return rows
+
+
+# ---------------------------------------------------------------- figures
+
+def score_figure(data: CohortData) -> AccessibleFigure | None:
+    modules = [m for m in data.modules if data.submissions.get(m)]
+    if not modules:
+        return None
+    counts = {m: stats.score_bands([s.proportion for s in data.submissions[m].values()]) for m in modules}
+    labels = [label for _, _, label in stats.BANDS]
+    fig, ax = new_figure(8, 1.2 + 0.6 * len(modules))
+    colours = [PALETTE["vermillion"], PALETTE["orange"], PALETTE["sky blue"], PALETTE["blue"]]
+    left = [0] * len(modules)
+    for band, colour, hatch in zip(labels, colours, HATCHES[1:5], strict=True):
+        widths = [counts[m][band] for m in modules]
+        bars = ax.barh(modules, widths, left=left, color=colour, hatch=hatch, edgecolor="black", label=band)
+        for bar, width in zip(bars, widths, strict=True):
+            if width:
+                ax.text(bar.get_x() + width / 2, bar.get_y() + bar.get_height() / 2, str(width),
+                        ha="center", va="center", fontsize=9,
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    ax.invert_yaxis()
+    ax.set_xlabel("Learners with a graded submission")
+    ax.set_title("Score bands per module")
+    ax.legend(title="Module score", loc="upper center", bbox_to_anchor=(0.5, -0.25 - 0.05 * len(modules)),
+              ncol=4, frameon=False)
+    alt = "Learners per score band, by module. " + " ".join(
+        f"{m}: " + ", ".join(f"{counts[m][b]} {b}" for b in labels) + "." for m in modules)
+    return AccessibleFigure.from_matplotlib(fig, "Score bands per module", alt)
+
+
+def mastery_summary_figure(data: CohortData, threshold: float) -> AccessibleFigure | None:
+    mastery = data.mastery()
+    objectives = data.objectives()
+    shares = []
+    for module, key, _text in objectives:
+        values = [by[key] for by in mastery.values() if key in by]
+        if values:
+            shares.append((module, key, sum(v >= threshold - 1e-9 for v in values) / len(values), len(values)))
+    if not shares:
+        return None
+    fig, ax = new_figure(8, 1.0 + 0.35 * len(shares))
+    module_index = {m: i for i, m in enumerate(data.modules)}
+    for row, (module, _key, share, _n) in enumerate(shares):
+        i = module_index[module]
+        ax.barh(row, 100 * share, color=SEQUENCE[i % len(SEQUENCE)], hatch=HATCHES[i % len(HATCHES)],
+                edgecolor="black")
+        ax.text(100 * share + 1, row, f"{100 * share:.0f}%", va="center", fontsize=9)
+    ax.set_yticks(range(len(shares)), [f"{key}" for _, key, _, _ in shares])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 110)
+    ax.set_xlabel(f"Learners at or above the mastery threshold ({threshold:.0%}), percent")
+    ax.set_title("Mastery per learning objective")
+    alt = (f"Share of learners with a graded submission who reached {threshold:.0%} on each objective. "
+           + " ".join(f"Objective {key}: {100 * share:.0f}% of {n}." for _, key, share, n in shares))
+    return AccessibleFigure.from_matplotlib(fig, "Mastery per learning objective", alt)
+
+
+MASTERY_CLASSES = [("mastered", "\u2713", PALETTE["blue"]), ("partly", "~", PALETTE["orange"]),
+                   ("not yet", "\u2717", PALETTE["vermillion"]), ("no result", "", "#FFFFFF")]
+
+
+def mastery_class(value: float | None, threshold: float) -> int:
+    if value is None:
+        return 3
+    if value >= threshold - 1e-9:
+        return 0
+    return 1 if value >= 0.5 else 2
+
+
+def heatmap_figures(data: CohortData, threshold: float) -> list[AccessibleFigure]:
+    """Learners x objectives, weakest learners first, HEATMAP_PAGE learners per figure."""
+    from matplotlib.colors import ListedColormap
+
+    mastery = data.mastery()
+    keys = [key for _, key, _ in data.objectives()]
+    if not keys or not data.learners:
+        return []
+
+    def average(learner):
+        values = list(mastery.get(learner, {}).values())
+        return sum(values) / len(values) if values else -1
+
+    learners = sorted(data.learners, key=lambda lr: (average(lr), lr))
+    cmap = ListedColormap([c for _, _, c in MASTERY_CLASSES])
+    figures = []
+    for start in range(0, len(learners), HEATMAP_PAGE):
+        page = learners[start:start + HEATMAP_PAGE]
+        grid = [[mastery_class(mastery.get(lr, {}).get(k), threshold) for k in keys] for lr in page]
+        fig, ax = new_figure(max(6, 0.45 * len(keys) + 3), max(3, 0.28 * len(page) + 1.8))
+        ax.imshow(grid, cmap=cmap, vmin=-0.5, vmax=3.5, aspect="auto")
+        for r, row in enumerate(grid):
+            for c, cls in enumerate(row):
+                symbol = MASTERY_CLASSES[cls][1]
+                if symbol:
+                    ax.text(c, r, symbol, ha="center", va="center", fontsize=8,
+                            color="white" if cls in (0, 2) else "black")
+        ax.set_xticks(range(len(keys)), keys, rotation=90)
+        ax.set_yticks(range(len(page)), page, fontsize=8)
+        ax.set_xticks([x - 0.5 for x in range(len(keys) + 1)], minor=True)
+        ax.set_yticks([y - 0.5 for y in range(len(page) + 1)], minor=True)
+        ax.grid(which="minor", color="#999999", linewidth=0.5)
+        ax.tick_params(which="minor", length=0)
+        ax.set_xlabel("Learning objective")
+        end = start + len(page)
+        ax.set_title(f"Mastery by learner, weakest first (learners {start + 1}-{end} of {len(learners)})")
+        handles = [mpatches.Patch(facecolor=c, edgecolor="black", label=f"{s} {n}".strip())
+                   for n, s, c in MASTERY_CLASSES]
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+        low = stats.below_threshold({lr: mastery.get(lr, {}) for lr in page}, threshold)
+        alt = (f"Grid of learners {start + 1} to {end} (rows, weakest average first) by objective (columns). "
+               f"Symbols: \u2713 at or above {threshold:.0%}, ~ 50% up to the threshold, \u2717 below 50%, "
+               f"blank no result. {len(low)} of these {len(page)} learners are below the threshold on at "
+               "least one objective: "
+               + ("; ".join(f"{lr} ({', '.join(objs)})" for lr, objs in low.items()) or "none") + ".")
+        figures.append(AccessibleFigure.from_matplotlib(fig, f"Mastery grid, learners {start + 1}-{end}", alt))
+    return figures
+
+
+# ---------------------------------------------------------------- writing
+
+def _table(rows: list[dict], columns: list[tuple[str, str]]) -> str:
+    if not rows:
+        return "<p>Nothing to show.</p>"
+    head = "".join(f'<th scope="col">{html.escape(label)}</th>' for _, label in columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(r[k]))}</td>" for k, _ in columns) + "</tr>"
+                   for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def write_csv(path: Path, rows: list[dict], fields: list[str]) -> Path:
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+STYLE = """
+body{font-family:system-ui,sans-serif;max-width:70em;margin:1em auto;padding:0 1em;line-height:1.45;color:#111}
+table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{border:1px solid #999;padding:0.25em 0.5em;text-align:left}
+th{background:#eee}h2{margin-top:2em;border-bottom:2px solid #0072B2}details{margin:1em 0}
+.flag{font-weight:bold}
+"""
+
+
+def write_report(course: Course, threshold: float = 0.8, data: CohortData | None = None) -> dict[str, Path]:
+    """Write the HTML report and its CSV files under reports/; returns their paths."""
+    data = data or load(course)
+    out = course.reports_dir
+    out.mkdir(parents=True, exist_ok=True)
+    scores, summary = module_score_rows(data), module_summary_rows(data)
+    mastery, items, follow = mastery_rows(data, threshold), item_rows(data), follow_up_rows(data, threshold)
+    paths = {
+        "module scores": write_csv(out / "module-scores.csv", scores, list(scores[0]) if scores else ["learner"]),
+        "module summary": write_csv(out / "module-summary.csv", summary, list(summary[0]) if summary else ["module"]),
+        "objective mastery": write_csv(out / "objective-mastery.csv", mastery,
+                                       list(mastery[0]) if mastery else ["learner"]),
+        "item analysis": write_csv(out / "item-analysis.csv", items, list(items[0]) if items else ["module"]),
+        "follow-up": write_csv(out / "follow-up.csv", follow, ["learner", "module", "reason", "details"]),
+    }
+    figures = {"scores": score_figure(data), "mastery": mastery_summary_figure(data, threshold)}
+    heatmaps = heatmap_figures(data, threshold)
+    objective_text = {key: text for _, key, text in data.objectives()}
+    flag_help = "".join(f"<li><strong>{html.escape(k)}</strong>: {html.escape(v)}</li>"
+                        for k, v in stats.FLAG_TEXT.items())
+    few = [r for r in summary if 0 < r["graded"] < stats.FEW_LEARNERS]
+    parts = [
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Cohort report: {data.course_id}</title>",
+        f"<style>{STYLE}</style></head><body><main>",
+        f"<h1>Cohort report: {html.escape(data.course_id)}</h1>",
+        f"<p>Written {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC from the gradebook. {len(data.learners)} "
+        f"learner(s), {len(data.modules)} released module(s). Mastery threshold: {threshold:.0%}. "
+        "Every table is also a CSV file in this folder.</p>",
+        "<h2>Who needs follow-up</h2>",
+        "<p>Learners who have not submitted, whose submission could not be graded, or who are below the "
+        "mastery threshold on an objective (follow-up.csv).</p>",
+        _table(follow, [("learner", "Learner"), ("module", "Module"), ("reason", "Reason"), ("details", "Details")]),
+        "<h2>Scores per module</h2>",
+        figures["scores"].to_html() if figures["scores"] else "<p>No graded submission yet.</p>",
+        _table(summary, [("module", "Module"), ("title", "Title"), ("graded", "Graded"),
+                         ("not_submitted", "Not submitted"), ("could_not_be_graded", "Could not be graded"),
+                         ("late", "Late"), ("waiting_for_manual_grading", "Waiting for manual grading"),
+                         ("mean_percent", "Mean %"), ("median_percent", "Median %"),
+                         ("min_percent", "Lowest %"), ("max_percent", "Highest %")]),
+        "<details><summary>Every learner's score (module-scores.csv)</summary>",
+        _table(scores, [("learner", "Learner"), ("module", "Module"), ("score", "Score"), ("max_score", "Out of"),
+                        ("percent", "%"), ("late", "Late"), ("status", "Status")]),
+        "</details>",
+        "<h2>Mastery per learning objective</h2>",
+        "<p>A learner's mastery of an objective is the share of the points of the questions that assess "
+        "it. Written answers count once they are graded.</p>",
+        "<ul>" + "".join(f"<li><strong>{html.escape(k)}</strong> {html.escape(v)}</li>"
+                         for k, v in objective_text.items()) + "</ul>",
+        figures["mastery"].to_html() if figures["mastery"] else "<p>No result yet.</p>",
+    ]
+    if heatmaps:
+        parts.append(heatmaps[0].to_html())
+        if len(heatmaps) > 1:
+            parts.append(f"<details><summary>The other {len(heatmaps) - 1} page(s) of the grid</summary>"
+                         + "".join(f.to_html() for f in heatmaps[1:]) + "</details>")
+    parts += [
+        "<details><summary>Every learner's mastery per objective (objective-mastery.csv)</summary>",
+        _table(mastery, [("learner", "Learner"), ("objective", "Objective"), ("mastery_percent", "Mastery %"),
+                         ("below_threshold", "Below threshold")]),
+        "</details>",
+        "<h2>Item analysis: which questions work</h2>",
+        "<p><strong>Difficulty</strong> is the share of the question's points the cohort earned (high means "
+        "easy). <strong>Point-biserial</strong> is the correlation between the question and the rest of the "
+        "module (0.20 or more is usual for a good question). <strong>Upper-lower</strong> is the difficulty "
+        "among the top 27% of learners minus the bottom 27%. Flags:</p>",
+        f"<ul>{flag_help}</ul>",
+    ]
+    if few:
+        parts.append("<p><strong>Few learners:</strong> with fewer than "
+                     f"{stats.FEW_LEARNERS} graded submissions ({', '.join(r['module'] for r in few)}) "
+                     "these statistics are indicative only.</p>")
+    parts += [
+        _table(items, [("module", "Module"), ("item", "Question"), ("objective", "Objective"), ("points", "Points"),
+                       ("learners", "Learners"), ("difficulty", "Difficulty"),
+                       ("point_biserial", "Point-biserial"), ("upper_lower", "Upper-lower"), ("flags", "Flags")]),
+        "</main></body></html>",
+    ]
+    report = out / "cohort-report.html"
+    report.write_text("\n".join(parts), encoding="utf-8")
+    return {"html": report, **paths}
