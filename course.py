@@ -155,7 +155,8 @@ def start(extra: list[str]) -> None:
 def test(extra: list[str]) -> None:
     ensure_venv()
     ensure_axe()
-    workers = [] if any(a.startswith("-n") for a in extra) else ["-n", "2"]
+    # Two workers; tests that share one JupyterLab server stay together (xdist_group).
+    workers = [] if any(a.startswith("-n") for a in extra) else ["-n", "2", "--dist", "loadgroup"]
     cmd = [str(BIN / "python"), "-m", "pytest", *workers, *extra]
     say("running every test: " + " ".join(cmd[2:]))
     os.chdir(ROOT)

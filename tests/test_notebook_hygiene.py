@@ -1,0 +1,163 @@
+"""Every notebook: committed clean, one kernelspec, valid nbgrader metadata, readable unique grade ids,
+and every module complete in the way the curriculum asks (objectives, points in headers, rubric, 988)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.nbgraderformat import ValidationError, ValidatorV3
+
+from tests.conftest import ROOT
+from tests.course_notebooks import (
+    is_answer_cell,
+    is_task_cell,
+    is_test_cell,
+    learner_notebooks,
+    nbgrader_meta,
+    questions,
+    source_notebooks,
+)
+
+ALL_NOTEBOOKS = sorted(
+    Path(p) for p in subprocess.run(["git", "ls-files", "*.ipynb"], cwd=ROOT, capture_output=True,
+                                    text=True).stdout.split()
+)
+ALL_NOTEBOOKS = [ROOT / p for p in ALL_NOTEBOOKS] or learner_notebooks() + source_notebooks()
+GRADE_ID = re.compile(r"^q\d+_[a-z0-9_]+$")
+POINTS_IN_HEADER = re.compile(r"^#{2,4} .*?(\d+(?:\.\d+)?) points?\b", re.M)
+RISK_WORDS = re.compile(r"suicid|self-harm|crisis|hopeless|safety plan|C-SSRS", re.I)
+
+
+def ids(paths):
+    return [str(p.relative_to(ROOT)) for p in paths]
+
+
+def read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def test_the_course_has_notebooks_and_modules():
+    assert learner_notebooks(), "notebooks/ holds no notebook"
+    assert source_notebooks(), "source/ holds no module"
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=ids(ALL_NOTEBOOKS))
+def test_notebook_is_committed_without_outputs(path):
+    for cell in read(path).cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None, f"a cell has outputs:\n{cell.source[:200]}"
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=ids(ALL_NOTEBOOKS))
+def test_notebook_uses_the_one_python3_kernelspec(path):
+    spec = read(path).metadata.get("kernelspec", {})
+    assert spec.get("name") == "python3" and spec.get("language") == "python"
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=ids(ALL_NOTEBOOKS))
+def test_notebook_is_valid_nbformat(path):
+    nbformat.validate(read(path))
+
+
+SOURCES = source_notebooks()
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=ids(SOURCES))
+def test_module_notebook_is_named_after_its_folder(path):
+    assert path.stem == path.parent.name, "source/NN-slug/NN-slug.ipynb keeps one name per module"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=ids(SOURCES))
+def test_module_has_valid_nbgrader_metadata_and_readable_unique_grade_ids(path):
+    nb = read(path)
+    validator = ValidatorV3()
+    seen = set()
+    for cell in nb.cells:
+        meta = nbgrader_meta(cell)
+        if not meta:
+            continue
+        try:
+            validator.validate_cell(cell)
+        except ValidationError as error:
+            pytest.fail(f"{meta.get('grade_id')}: {error}")
+        if meta.get("grade") or meta.get("solution") or meta.get("task"):
+            grade_id = meta["grade_id"]
+            assert GRADE_ID.match(grade_id.removesuffix("_answer")), f"grade id {grade_id!r} is not readable"
+            assert grade_id not in seen, f"grade id {grade_id!r} is used twice"
+            seen.add(grade_id)
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=ids(SOURCES))
+def test_module_metadata_states_title_time_and_objectives(path):
+    meta = read(path).metadata.get("curriculum")
+    assert meta, "notebook metadata has no 'curriculum' block"
+    assert meta["title"] and isinstance(meta["module"], int)
+    assert 30 <= meta["estimated_minutes"] <= 60
+    assert 3 <= len(meta["objectives"]) <= 5
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=ids(SOURCES))
+def test_every_graded_cell_assesses_a_stated_objective_and_every_objective_is_assessed(path):
+    nb = read(path)
+    objectives = set(nb.metadata["curriculum"]["objectives"])
+    assessed = set()
+    for cell in nb.cells:
+        if is_test_cell(cell) or is_task_cell(cell):
+            objective = cell.metadata.get("curriculum", {}).get("objective")
+            assert objective in objectives, f"{nbgrader_meta(cell)['grade_id']} names objective {objective!r}"
+            assessed.add(objective)
+    assert assessed == objectives, f"objectives never assessed: {sorted(objectives - assessed)}"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=ids(SOURCES))
+def test_knowledge_check_has_six_autograded_items_and_a_written_answer_with_rubric(path):
+    nb = read(path)
+    tests = [c for c in nb.cells if is_test_cell(c)]
+    tasks = [c for c in nb.cells if is_task_cell(c)]
+    assert len(tests) >= 6
+    assert len(tasks) >= 1
+    for task in tasks:
+        assert nbgrader_meta(task)["points"] > 0
+        assert "BEGIN MARK SCHEME" in task.source and "END MARK SCHEME" in task.source
+    # Each question's answer key parses, and every test cell has its answer cell.
+    answer_variables = {re.match(r"\s*(q\d+_answer)", c.source).group(1) for c in nb.cells if is_answer_cell(c)}
+    for question in questions(nb):
+        assert question.variable in answer_variables
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=ids(SOURCES))
+def test_every_question_shows_its_points_in_its_header(path):
+    nb = read(path)
+    header_points = None
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            found = POINTS_IN_HEADER.search(cell.source)
+            if found:
+                header_points = float(found.group(1))
+        if is_test_cell(cell) or is_task_cell(cell):
+            grade_id = nbgrader_meta(cell)["grade_id"]
+            if is_task_cell(cell):
+                found = POINTS_IN_HEADER.search(cell.source)
+                header_points = float(found.group(1)) if found else header_points
+            assert header_points == nbgrader_meta(cell)["points"], f"{grade_id}: header says {header_points} points"
+            header_points = None
+
+
+@pytest.mark.parametrize("path", SOURCES + learner_notebooks(), ids=ids(SOURCES + learner_notebooks()))
+def test_notebook_that_touches_risk_says_where_help_is(path):
+    text = "\n".join(c.source for c in read(path).cells)
+    if RISK_WORDS.search(text) or path.name.startswith("00-"):
+        assert "988 Suicide & Crisis Lifeline" in text
+
+
+@pytest.mark.parametrize("path", SOURCES + learner_notebooks(), ids=ids(SOURCES + learner_notebooks()))
+def test_every_vignette_a_notebook_plays_exists(path):
+    from widgets.vignette import load_by_id
+
+    for cell in read(path).cells:
+        for vignette_id in re.findall(r"play\(\s*[\"']([a-z0-9-]+)[\"']", cell.source):
+            load_by_id(vignette_id)

@@ -1,0 +1,24 @@
+"""Every notebook in notebooks/ and source/ runs top to bottom in a real kernel without an error."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from tests.conftest import ROOT
+from tests.course_notebooks import learner_notebooks, source_notebooks
+
+NOTEBOOKS = learner_notebooks() + source_notebooks()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[str(p.relative_to(ROOT)) for p in NOTEBOOKS])
+def test_notebook_runs_top_to_bottom_in_a_fresh_kernel(path):
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            assert output.output_type != "error", (
+                f"cell {index} raised {output.ename}: {output.evalue}\n{cell.source[:300]}")
+            if output.output_type == "stream" and output.name == "stderr":
+                pytest.fail(f"cell {index} wrote to stderr: {output.text[:300]}")

@@ -1,0 +1,126 @@
+"""The grading round trip with nbgrader's own commands on a throwaway copy of the course.
+
+For every module: the solutions earn every autograded point; an untouched release earns 0; a submission with
+exactly k wrong answers loses exactly those points; an edited locked test cell is graded with the original
+test; a deleted graded cell is restored and graded.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from tests.conftest import copy_course, course_env, source_modules
+from tests.course_notebooks import answered, is_test_cell, nbgrader_meta, questions
+
+NBGRADER = str(Path(sys.executable).parent / "nbgrader")
+MODULES = source_modules()
+WRONG = 2  # how many answers the "some wrong" learner gets wrong
+
+
+def nbgrader(*args, cwd):
+    result = subprocess.run([NBGRADER, *args, "--log-level=WARN"], cwd=cwd, env=course_env(),
+                            capture_output=True, text=True)
+    assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def submit(course: Path, student: str, module: str, nb) -> None:
+    """Place a submission exactly where `nbgrader collect` puts one."""
+    folder = course / "submitted" / student / module
+    folder.mkdir(parents=True)
+    nbformat.write(nb, folder / f"{module}.ipynb")
+    (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
+
+
+class Graded:
+    def __init__(self, course: Path, module: str):
+        self.course, self.module = course, module
+        self.source = nbformat.read(course / "source" / module / f"{module}.ipynb", as_version=4)
+        self.release = nbformat.read(course / "release" / module / f"{module}.ipynb", as_version=4)
+        self.questions = questions(self.source)
+        self.total = sum(q.points for q in self.questions)
+
+    def scores(self, student: str) -> dict[str, float]:
+        with Gradebook(f"sqlite:///{self.course}/gradebook.db", "cod-iop") as gb:
+            notebook = gb.find_submission_notebook(self.module, self.module, student)
+            return {g.name: g.auto_score for g in notebook.grades if g.cell_type == "code"}
+
+    def autograded(self, student: str):
+        return nbformat.read(self.course / "autograded" / student / self.module / f"{self.module}.ipynb",
+                             as_version=4)
+
+
+@pytest.fixture(scope="module", params=MODULES)
+def graded(request, tmp_path_factory) -> Graded:
+    module = request.param
+    course = copy_course(tmp_path_factory.mktemp(module) / "course")
+    nbgrader("generate_assignment", module, "--force", cwd=course)
+    g = Graded(course, module)
+    first, last = g.questions[0], g.questions[-1]
+
+    submit(course, "solution", module, answered(g.release, g.source))
+    submit(course, "untouched", module, g.release)
+    wrong = {q.variable: q.wrong_answer() for q in g.questions[:WRONG]}
+    submit(course, "some-wrong", module, answered(g.release, g.source, wrong))
+
+    tampered = answered(g.release, g.source, {first.variable: first.wrong_answer()})
+    for cell in tampered.cells:
+        if is_test_cell(cell) and nbgrader_meta(cell)["grade_id"] == first.grade_id:
+            cell.source = "pass  # edited by the learner"
+    submit(course, "tampered", module, tampered)
+
+    deleted = answered(g.release, g.source)
+    deleted.cells = [c for c in deleted.cells
+                     if not (is_test_cell(c) and nbgrader_meta(c)["grade_id"] == last.grade_id)]
+    submit(course, "deleted-cell", module, deleted)
+
+    nbgrader("autograde", module, cwd=course)
+    return g
+
+
+def test_solutions_earn_every_autograded_point(graded):
+    scores = graded.scores("solution")
+    assert scores == {q.grade_id: q.points for q in graded.questions}
+
+
+def test_untouched_release_earns_nothing(graded):
+    assert sum(graded.scores("untouched").values()) == 0
+
+
+def test_each_wrong_answer_loses_exactly_its_points(graded):
+    scores = graded.scores("some-wrong")
+    lost = {q.grade_id for q in graded.questions[:WRONG]}
+    assert scores == {q.grade_id: (0 if q.grade_id in lost else q.points) for q in graded.questions}
+    assert sum(scores.values()) == graded.total - sum(q.points for q in graded.questions[:WRONG])
+
+
+def test_edited_locked_test_cell_is_graded_with_the_original_test(graded):
+    first = graded.questions[0]
+    scores = graded.scores("tampered")
+    assert scores[first.grade_id] == 0
+    assert sum(scores.values()) == graded.total - first.points
+    restored = next(c for c in graded.autograded("tampered").cells
+                    if nbgrader_meta(c).get("grade_id") == first.grade_id)
+    assert "edited by the learner" not in restored.source and "expect(" in restored.source
+
+
+def test_deleted_graded_cell_is_restored_and_graded(graded):
+    last = graded.questions[-1]
+    assert graded.scores("deleted-cell") == {q.grade_id: q.points for q in graded.questions}
+    ids = [nbgrader_meta(c).get("grade_id") for c in graded.autograded("deleted-cell").cells]
+    assert last.grade_id in ids
+
+
+def test_feedback_is_generated_for_every_learner(graded):
+    nbgrader("generate_feedback", graded.module, cwd=graded.course)
+    for student in ("solution", "untouched", "some-wrong", "tampered", "deleted-cell"):
+        page = graded.course / "feedback" / student / graded.module / f"{graded.module}.html"
+        assert page.exists()
+    text = (graded.course / "feedback" / "untouched" / graded.module / f"{graded.module}.html").read_text()
+    assert "has no answer yet" in text
