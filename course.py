@@ -143,11 +143,16 @@ def ensure_axe() -> None:
     subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent"], cwd=ROOT, check=False)
 
 
+def lab_command(root: Path = ROOT, extra: list[str] | None = None) -> list[str]:
+    """JupyterLab on the course in `root`, opening Start Here (the browser tests start it the same way)."""
+    return [str(BIN / "jupyter"), "lab", f"--ServerApp.root_dir={root}", START_NOTEBOOK, *(extra or [])]
+
+
 def start(extra: list[str]) -> None:
     ensure_venv()
     ensure_course()
     say("opening JupyterLab on Start Here (press Ctrl+C twice here to stop it)")
-    cmd = [str(BIN / "jupyter"), "lab", f"--ServerApp.root_dir={ROOT}", START_NOTEBOOK, *extra]
+    cmd = lab_command(ROOT, extra)
     os.chdir(ROOT)
     os.execve(cmd[0], cmd, venv_env())
 

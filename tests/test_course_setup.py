@@ -1,0 +1,66 @@
+"""course.py's set-up: a course copy gets its gradebook and exchange, and release/ is left untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+
+import pytest
+from nbgrader.api import Gradebook
+
+from tests.conftest import ROOT, source_modules
+
+spec = importlib.util.spec_from_file_location("course_script", ROOT / "course.py")
+course_script = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(course_script)
+
+
+def _digest(folder):
+    return {p.relative_to(folder): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory):
+    from tests.conftest import copy_course
+
+    course = copy_course(tmp_path_factory.mktemp("setup") / "course")
+    before = _digest(course / "release")
+    course_script.ensure_course(course)
+    return course, before
+
+
+def test_setup_releases_every_module_into_the_local_exchange(prepared):
+    course, _ = prepared
+    outbound = course / ".exchange" / "cod-iop" / "outbound"
+    assert sorted(p.name for p in outbound.iterdir()) == source_modules()
+    for module in source_modules():
+        assert (outbound / module / f"{module}.ipynb").exists()
+    assert (course / "my-work").is_dir()
+
+
+def test_setup_teaches_the_gradebook_every_module_and_its_graded_cells(prepared):
+    course, _ = prepared
+    with Gradebook(f"sqlite:///{course}/gradebook.db", "cod-iop") as gb:
+        assert sorted(a.name for a in gb.assignments) == source_modules()
+        for module in source_modules():
+            assignment = gb.find_assignment(module)
+            assert assignment.max_score > 0 and assignment.notebooks[0].grade_cells
+
+
+def test_setup_leaves_the_committed_release_untouched(prepared):
+    course, before = prepared
+    assert _digest(course / "release") == before
+
+
+def test_setup_is_idempotent(prepared):
+    course, _ = prepared
+    stamp = (course / "gradebook.db").stat().st_mtime_ns
+    course_script.ensure_course(course)
+    assert (course / "gradebook.db").stat().st_mtime_ns == stamp
+
+
+def test_lab_opens_on_start_here_in_the_course_folder():
+    command = course_script.lab_command(ROOT)
+    assert command[1] == "lab" and f"--ServerApp.root_dir={ROOT}" in command
+    assert (ROOT / command[3]).exists() and command[3] == "notebooks/00-start-here.ipynb"
