@@ -125,6 +125,7 @@ def test_unknown_instrument_form_is_refused():
 
 def test_quadrant_view_places_clients_and_describes_the_chart():
     view = quadrant_view([("Dana", "high", "low")])
+    assert "Reported by a column on the quadrant model" in shown(view.children[0])
     view.name.value = "Rosa"
     view.mental_health.value, view.substance_use.value = "low", "high"
     view.place_button.click()

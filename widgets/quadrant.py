@@ -19,7 +19,7 @@ from widgets.figures import FONT_SIZE, PALETTE, SEQUENCE, AccessibleFigure, new_
 
 SEVERITIES = ("low", "high")
 SOURCE = "T42-05-FIG21"
-SEVERITY_NOT_DIAGNOSIS = ("Reported by Psychiatric Services (2008): the quadrants are based on severity, not on "
+SEVERITY_NOT_DIAGNOSIS = ("Reported by a column on the quadrant model in Psychiatric Services (2008): the quadrants are based on severity, not on "
                           "specific diagnoses; severity was understood as dysfunction in psychological, cognitive, "
                           "social and job performance.")
 

@@ -11,8 +11,8 @@ wherever the reference marks a rule [S]. Bad input raises ValueError naming the 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from numbers import Integral
 from dataclasses import dataclass, replace
+from numbers import Integral
 
 from widgets.instruments import (
     AUDIT_NEXT_HIGHER,
@@ -76,10 +76,12 @@ def _check_answers(spec: Instrument, responses: Sequence, skipped: frozenset[int
     return [a if a is None or spec.yes_no else int(a) for a in answers]
 
 
-def _points(spec: Instrument, answers: list) -> list[int]:
+def points(spec: Instrument, answers: Sequence) -> int:
+    """The points of the answers given so far (None = not answered); yes/no items score 1 for "yes",
+    or for "no" on a reverse-scored item."""
     if spec.yes_no:
-        return [int(a != (n in spec.reverse_items)) for n, a in enumerate(answers, start=1) if a is not None]
-    return answers
+        return sum(int(a != (n in spec.reverse_items)) for n, a in enumerate(answers, start=1) if a is not None)
+    return sum(a for a in answers if a is not None)
 
 
 def _no_options(spec: Instrument, options: dict) -> None:
@@ -170,7 +172,7 @@ def _score_auditc(spec, answers, options):
 def _score_dast10(spec, answers, options):
     _no_options(spec, options)
     note = "Item 3 is reverse-scored: a \"no\" scores 1 point (Australian Comorbidity Guidelines)."
-    return _banded(spec, sum(_points(spec, answers)), extra=note)
+    return _banded(spec, points(spec, answers), extra=note)
 
 
 def _score_pcl5(spec, answers, options):
@@ -201,7 +203,7 @@ def _score_cageaid(spec, answers, options):
     _no_options(spec, options)
     if isinstance(threshold, bool) or threshold not in CAGEAID_THRESHOLDS:
         raise ValueError(f"{spec.key}: option threshold must be 1 (the form's rule) or 2; got {threshold!r}")
-    total = sum(_points(spec, answers))
+    total = points(spec, answers)
     positive = total >= threshold
     text = (f"CAGE-AID: {total} of 4 answered yes, so {'a positive' if positive else 'not a positive'} screen at "
             f"{threshold} or more. The form says to treat one or more \"yes\" answers as positive (sensitivity 0.79, "

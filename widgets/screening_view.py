@@ -15,7 +15,7 @@ import html
 import ipywidgets as w
 
 from widgets.instruments import CAGEAID_THRESHOLDS, PCL5_CUTOFF_RANGE, Instrument, instrument
-from widgets.screening import CRISIS_LINE, ScreeningResult, score
+from widgets.screening import CRISIS_LINE, ScreeningResult, points, score
 from widgets.sources import lookup
 
 _LABEL = {"description_width": "24em"}
@@ -85,6 +85,7 @@ class ScreeningForm(w.VBox):
     def __init__(self, instrument_key: str, **kwargs):
         self.spec = instrument(instrument_key)
         self.result: ScreeningResult | None = None
+        self.is_cssrs = self.spec.key == "cssrs"
         self._updating = False
         self.items = [_item_control(self.spec, n) for n in range(1, self.spec.item_count + 1)]
         self.options = _option_controls(self.spec)
@@ -95,7 +96,7 @@ class ScreeningForm(w.VBox):
         for control in [*self.items, *self.options.values()]:
             control.observe(self._changed, names="value")
         controls = list(self.items)
-        if self.spec.key == "cssrs":
+        if self.is_cssrs:
             controls.append(self.options["recent_behavior"])
         else:
             controls = list(self.options.values()) + controls
@@ -116,7 +117,7 @@ class ScreeningForm(w.VBox):
     # -- view --------------------------------------------------------------------------------------------
     def _asked(self) -> list[bool]:
         """Which items the form asks now (the C-SSRS flow hides Q3-Q5 unless Q2 is yes)."""
-        if self.spec.key != "cssrs":
+        if not self.is_cssrs:
             return [True] * self.spec.item_count
         follow_up = self.items[1].value is True
         return [True, True, follow_up, follow_up, follow_up, True]
@@ -157,12 +158,9 @@ class ScreeningForm(w.VBox):
         missing = self._missing()
         if missing:
             self.result = None
-            answered = [v for v in self.answers() if v is not None]
             running = ""
-            if answered and self.spec.key != "cssrs":
-                points = sum(int(v != (n in self.spec.reverse_items)) if self.spec.yes_no else v
-                             for n, v in enumerate(self.answers(), start=1) if v is not None)
-                running = f" Running total: {points}."
+            if not self.is_cssrs and any(v is not None for v in self.answers()):
+                running = f" Running total: {points(self.spec, self.answers())}."
             return self._status(f"Still to answer: {', '.join(missing)}.{running} The result appears when "
                                 "every question is answered.")
         options = {name: c.value for name, c in self.options.items()}

@@ -12,9 +12,9 @@ import html
 import ipywidgets as w
 
 from widgets.instruments import INSTRUMENTS
-from widgets.iop_week import DAYS, MINIMUM_HOURS, SESSION_KINDS, Session, check_week, week_chart
+from widgets.iop_week import DAYS, SESSION_KINDS, Session, check_week, week_chart
 from widgets.progress import PROGRESS_INSTRUMENTS, band_changes, progress_chart
-from widgets.quadrant import SEVERITIES, place, quadrant_chart
+from widgets.quadrant import SEVERITIES, SEVERITY_NOT_DIAGNOSIS, place, quadrant_chart
 
 _LABEL = {"description_width": "14em"}
 
@@ -48,7 +48,9 @@ class QuadrantView(w.VBox):
         self.figure = None
         self.place_button.on_click(lambda _: self.add())
         self.clear_button.on_click(lambda _: self.clear())
-        super().__init__([self.name, self.mental_health, self.substance_use,
+        intro = w.HTML(f"<p>Choose low or high for each severity (TIP 42, 2005, Figure 2-1). "
+                       f"{html.escape(SEVERITY_NOT_DIAGNOSIS)}</p>")
+        super().__init__([intro, self.name, self.mental_health, self.substance_use,
                           w.HBox([self.place_button, self.clear_button]), self.message, self.chart], **kwargs)
         for client in clients:
             self.clients.append(tuple(client))
@@ -174,13 +176,10 @@ def quadrant_view(clients=()) -> QuadrantView:
 
 
 def iop_week_builder(sessions=(), population: str = "adult") -> IOPWeekBuilder:
-    if population not in MINIMUM_HOURS:
-        raise ValueError(f'iop week: population must be "adult" or "adolescent"; got {population!r}')
+    check_week(sessions, population)  # a clear ValueError for a bad week, before any control is built
     return IOPWeekBuilder(sessions, population)
 
 
 def progress_view(instrument_key: str = "phq9", scores=()) -> ProgressView:
-    if instrument_key not in PROGRESS_INSTRUMENTS:
-        raise ValueError(f"progress: instrument must be one of {', '.join(PROGRESS_INSTRUMENTS)}; "
-                         f"got {instrument_key!r}")
+    band_changes(instrument_key, list(scores))  # a clear ValueError for a bad instrument or score
     return ProgressView(instrument_key, scores)
