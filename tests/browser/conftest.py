@@ -1,0 +1,118 @@
+"""Fixtures for the browser tests: one throwaway course and one JupyterLab server per test session,
+one headless Chromium, and a fresh page (with console capture and screenshots) per test.
+
+A person without Chromium or axe-core gets a skip that says how to install it; under CI (CI=true) the
+same absence fails, so the checks can never silently stop running.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+
+import pytest
+
+from .lab import ARTIFACTS, ROOT, LabServer, copy_course, course
+from .notebook_page import Console, Steps
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps",
+    "--disable-extensions", "--mute-audio",
+]
+VIEWPORT = {"width": 1400, "height": 900}
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def missing(what: str, how: str) -> None:
+    message = f"{what} is missing: {how}"
+    if in_ci():
+        pytest.fail(message + " (CI=true: the browser checks must run in CI)", pytrace=False)
+    pytest.skip(message)
+
+
+def pytest_collection_modifyitems(config, items):
+    # One JupyterLab server per worker: with `pytest -n 2 --dist loadgroup` every browser test goes to
+    # the same worker.
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        missing("Chromium", "install it with `sudo apt-get install chromium`")
+    return path
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():
+        missing("axe-core", "run python3 course.py test, which installs it with npm")
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory, chromium_path) -> LabServer:
+    """A copy of the course, set up as course.py sets it up, served by JupyterLab on 127.0.0.1."""
+    base = tmp_path_factory.mktemp("browser-course")
+    root = copy_course(base / "course")
+    course.ensure_course(root)
+    server = LabServer(root, base / "jupyter-state", ARTIFACTS / "jupyterlab-server.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS,
+                                              timeout=60_000)
+        yield chromium
+        chromium.close()
+
+
+def artifact_folder(node) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", node.name).strip("-")
+
+
+@pytest.fixture
+def console() -> Console:
+    return Console()
+
+
+@pytest.fixture
+def page(browser, lab, console, request):
+    shutil.rmtree(ARTIFACTS / artifact_folder(request.node), ignore_errors=True)
+    context = browser.new_context(viewport=VIEWPORT, base_url=lab.url)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    console.attach(page)
+    yield page
+    Steps(page, ARTIFACTS / artifact_folder(request.node), count=99).shot("end")
+    context.close()
+    lab.shutdown_kernels()
+
+
+@pytest.fixture
+def steps(page, request) -> Steps:
+    return Steps(page, ARTIFACTS / artifact_folder(request.node))
+
+
+@pytest.fixture
+def workspace() -> str:
+    """A new JupyterLab workspace name: nothing a previous test opened is restored."""
+    return "test-" + secrets.token_hex(6)

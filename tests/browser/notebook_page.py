@@ -1,0 +1,162 @@
+"""Driving JupyterLab in the browser as a learner does: open a notebook, run its cells, read what shows.
+
+Every wait is bounded; every step can leave a screenshot in test-artifacts/<test name>/.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+CELL_SECONDS = 120  # nbgrader_config.py allows a cell two minutes; so do we
+UI_SECONDS = 30
+
+# The one error output a learner is meant to see: an unanswered knowledge check (widgets.checks).
+UNANSWERED = re.compile(r"^\u2717 Question \d+ has no answer yet\b")
+WIDGET_FAILED = "Error displaying widget"
+
+
+@dataclass
+class Steps:
+    """Numbered screenshots of one test, so a failure can be seen."""
+
+    page: Page
+    folder: Path
+    count: int = 0
+
+    def shot(self, name: str) -> Path:
+        self.count += 1
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{self.count:02d}-{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
+        try:
+            self.page.screenshot(path=str(path), full_page=False, timeout=10_000)
+        except Exception as error:  # a screenshot must never hide the real failure
+            path.with_suffix(".txt").write_text(f"no screenshot: {error}\n")
+        return path
+
+
+@dataclass
+class Console:
+    """Browser-console errors and uncaught page errors, as text."""
+
+    messages: list[str] = field(default_factory=list)
+
+    def attach(self, page: Page) -> None:
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.messages.append(f"page error: {error}"))
+
+    def _on_console(self, message) -> None:
+        if message.type == "error":
+            location = message.location or {}
+            self.messages.append(f"{message.text} [{location.get('url', '')}]")
+
+
+def wait_for_lab(page: Page) -> None:
+    expect(page.locator("#jp-main-dock-panel")).to_be_visible(timeout=90_000)
+    # JupyterLab shows a splash screen until the shell is restored.
+    expect(page.locator("#jupyterlab-splash")).to_have_count(0, timeout=90_000)
+
+
+def open_notebook(page: Page, url: str) -> Locator:
+    """Open a notebook URL and wait until its kernel is idle; returns the notebook panel."""
+    page.goto(url, timeout=90_000)
+    wait_for_lab(page)
+    panel = page.locator(".jp-NotebookPanel:visible").first
+    expect(panel.locator(".jp-Cell").first).to_be_visible(timeout=60_000)
+    wait_for_idle_kernel(panel)
+    return panel
+
+
+def wait_for_idle_kernel(panel: Locator, timeout: float = CELL_SECONDS) -> None:
+    indicator = panel.locator(".jp-Notebook-ExecutionIndicator")
+    expect(indicator).to_have_attribute("data-status", "idle", timeout=timeout * 1000)
+
+
+def cells(panel: Locator) -> Locator:
+    return panel.locator(".jp-Notebook .jp-Cell")
+
+
+def is_code(cell: Locator) -> bool:
+    return "jp-CodeCell" in (cell.get_attribute("class") or "")
+
+
+def cell_source(cell: Locator) -> str:
+    return cell.locator(".jp-InputArea-editor .cm-content").inner_text()
+
+
+def run_cell(panel: Locator, index: int) -> None:
+    """Select a cell, press Shift+Enter, and wait until it has run."""
+    cell = cells(panel).nth(index)
+    select_cell(cell)
+    cell.page.keyboard.press("Shift+Enter")
+    if is_code(cell) and cell_source(cell).strip():
+        expect(cell.locator(".jp-InputPrompt")).to_have_text(re.compile(r"\[\d+\]"), timeout=CELL_SECONDS * 1000)
+
+
+def select_cell(cell: Locator) -> None:
+    """Make a cell the active one in command mode, as a click in its margin does."""
+    cell.scroll_into_view_if_needed()
+    cell.locator(".jp-InputPrompt").first.click()
+    expect(cell).to_have_class(re.compile(r"\bjp-mod-active\b"), timeout=UI_SECONDS * 1000)
+
+
+def run_all_cells_one_by_one(panel: Locator) -> int:
+    """Run every cell top to bottom, each after the one before has finished.
+
+    JupyterLab's "Run All" stops at the first failing cell, and an unanswered knowledge check fails by
+    design; a learner runs on with Shift+Enter, and so does this.
+    """
+    total = cells(panel).count()
+    for index in range(total):
+        run_cell(panel, index)
+    wait_for_idle_kernel(panel)
+    return total
+
+
+@dataclass
+class ErrorOutput:
+    cell: int
+    text: str
+
+
+def error_outputs(panel: Locator) -> list[ErrorOutput]:
+    """Every output a learner would read as a failure: error and stderr outputs, broken widgets."""
+    found = []
+    for index in range(cells(panel).count()):
+        cell = cells(panel).nth(index)
+        outputs = cell.locator(".jp-OutputArea-output")
+        for n in range(outputs.count()):
+            output = outputs.nth(n)
+            text = output.inner_text().strip()
+            if output.get_attribute("data-mime-type") == "application/vnd.jupyter.stderr" or WIDGET_FAILED in text:
+                found.append(ErrorOutput(index, text))
+    return found
+
+
+def unexpected_errors(panel: Locator) -> list[ErrorOutput]:
+    return [e for e in error_outputs(panel) if not UNANSWERED.match(e.text)]
+
+
+def save(page: Page) -> None:
+    page.keyboard.press("Control+s")
+    expect(page.locator(".jp-mod-current .jp-mod-dirty")).to_have_count(0, timeout=UI_SECONDS * 1000)
+
+
+def replace_cell_text(cell: Locator, text: str) -> None:
+    """Type into a code cell as a learner does: click in it, select everything, type."""
+    editor = cell.locator(".jp-InputArea-editor .cm-content")
+    editor.click()
+    page = cell.page
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")
+    for number, line in enumerate(text.splitlines()):
+        if number:
+            page.keyboard.press("Enter")
+            # The editor indents a new line after a colon; a solution line carries its own indentation.
+            page.keyboard.press("Shift+Home")
+            page.keyboard.press("Delete")
+        page.keyboard.insert_text(line)
+    page.keyboard.press("Escape")
