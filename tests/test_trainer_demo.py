@@ -1,0 +1,210 @@
+"""The trainer loop end to end: a simulated cohort through nbgrader's real exchange, on a fixture module.
+
+The fixture module (tests/fixtures/trainer/source/01-practice-module) has four autograded questions
+and one written answer. Its answer key: q1_definition "B" (1 point), q2_conditions ["A", "C"]
+(2 points), q3_score 10 (1 point), q4_quadrant "IV" (1 point); q5_written_relapse is marked by the
+trainer (2 points). Total 7. What each simulated pattern must therefore earn:
+
+    strong         all four right                          5 auto + 2 written = 7
+    average        misses every third question (q3)        4 auto + 1 written = 5
+    struggling     right on every third from the first     2 auto (q1, q4) + 0 = 2
+    misconception  misses the last question (q4)           4 auto + 1 written = 5
+    late           answers like strong, after the due date 5 auto + 2 written = 7 (late, no penalty)
+    tampered       misses q2 (most points) and rewrites    3 auto + 1 written = 4: had the rewrite
+                   q2's test cell to pass                  worked it would be 5
+    broken         damaged notebook file                   not graded, reported
+    missing        never submits                           not submitted, reported
+
+Written marks (simulated trainer): full for strong and late, half for average, misconception and
+tampered, none for struggling. Certificates at 80%: only strong and late (7/7); 5/7 = 71% is below.
+"""
+
+import csv
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from widgets.trainer import demo
+from widgets.trainer.cohort import grade_cohort, read_status
+from widgets.trainer.course import Course, answer_key, read_module
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "trainer"
+MODULE = "01-practice-module"
+
+pytestmark = pytest.mark.slow
+
+EXPECTED_TOTAL = {"strong": 7, "average": 5, "struggling": 2, "misconception": 5, "late": 7, "tampered": 4}
+EXPECTED_AUTO = {"strong": 5, "average": 4, "struggling": 2, "misconception": 4, "late": 5, "tampered": 3}
+
+
+@pytest.fixture(scope="module")
+def course_src(tmp_path_factory):
+    """A course made of the project's nbgrader_config.py and the fixture module."""
+    src = tmp_path_factory.mktemp("fixture-course")
+    shutil.copy(ROOT / "nbgrader_config.py", src / "nbgrader_config.py")
+    shutil.copytree(FIXTURE / "source", src / "source")
+    # A short time limit so the test's endless-loop submission is stopped quickly.
+    with (src / "nbgrader_config.py").open("a") as handle:
+        handle.write("\nc.Execute.timeout = 8\nc.ExecutePreprocessor.timeout = 8\n")
+    return src
+
+
+@pytest.fixture(scope="module")
+def demo_course(course_src, tmp_path_factory):
+    dest = tmp_path_factory.mktemp("demo") / "course"
+    lines: list[str] = []
+    places = demo.run_demo(dest, 8, course_root=course_src, progress=lines.append)
+    return Course.open(dest), places, lines
+
+
+@pytest.fixture(scope="module")
+def people():
+    return {p.pattern: p for p in demo.cohort(8)}
+
+
+def submission(course, learner):
+    from nbgrader.api import MissingEntry
+
+    with course.gradebook() as gb:
+        try:
+            sub = gb.find_submission(MODULE, learner)
+        except MissingEntry:
+            return None
+        auto = sum(g.auto_score or 0 for nb in sub.notebooks for g in nb.grades)
+        return {"score": sub.score, "max": sub.max_score, "auto": auto, "late": sub.total_seconds_late > 0}
+
+
+def test_the_first_eight_learners_cover_every_answer_pattern():
+    assert sorted(p.pattern for p in demo.cohort(8)) == sorted(demo.PATTERNS)
+
+
+def test_the_answer_key_is_read_from_the_source_notebook():
+    found = answer_key(read_module(FIXTURE / "source" / MODULE))
+    assert {gid: e["correct"] for gid, e in found.items()} == {
+        "q1_definition": "B", "q2_conditions": ["A", "C"], "q3_score": 10, "q4_quadrant": "IV"}
+    assert found["q3_score"]["range"] == (0, 27)
+
+
+@pytest.mark.parametrize("pattern", sorted(EXPECTED_TOTAL))
+def test_each_answer_pattern_earns_the_score_its_answers_deserve(demo_course, people, pattern):
+    course, _, _ = demo_course
+    result = submission(course, people[pattern].id)
+    assert result is not None
+    assert result["auto"] == EXPECTED_AUTO[pattern]
+    assert result["score"] == EXPECTED_TOTAL[pattern]
+    assert result["max"] == 7
+
+
+def test_only_the_late_learner_is_recorded_as_late(demo_course, people):
+    course, _, _ = demo_course
+    late = {pattern for pattern in EXPECTED_TOTAL if submission(course, people[pattern].id)["late"]}
+    assert late == {"late"}
+
+
+def test_learners_submitted_through_the_exchange_under_their_own_ids(demo_course, people):
+    course, _, _ = demo_course
+    inbound = [p.name.split("+")[0] for p in (course.root / ".exchange" / "cod-iop" / "inbound").iterdir()]
+    expected = {p.id for p in people.values() if p.pattern != "missing"}
+    assert set(inbound) == expected
+    assert (course.root / "learners" / people["strong"].id / MODULE / f"{MODULE}.ipynb").exists()
+
+
+def test_the_broken_and_tampered_submissions_are_reported_and_the_rest_graded(demo_course, people):
+    course, _, lines = demo_course
+    status = {row["learner"]: row for row in read_status(course)}
+    assert status[people["broken"].id]["status"] == "could not be graded"
+    assert "damaged" in status[people["broken"].id]["notes"]
+    assert "q2_conditions" in status[people["tampered"].id]["notes"]
+    assert people["missing"].id not in status
+    graded = {lr for lr, row in status.items() if row["status"] == "graded"}
+    assert graded == {people[p].id for p in EXPECTED_TOTAL}
+    assert any("damaged" in line for line in lines)
+
+
+def test_feedback_is_written_for_every_graded_learner_only(demo_course, people):
+    course, places, _ = demo_course
+    with_feedback = {p.parent.parent.name for p in places["feedback"].glob(f"*/{MODULE}/{MODULE}.html")}
+    assert with_feedback == {people[p].id for p in EXPECTED_TOTAL}
+
+
+def test_certificates_go_only_to_learners_at_or_above_the_threshold_in_every_module(demo_course, people):
+    _, places, _ = demo_course
+    pdfs = sorted(p.stem for p in places["certificates"].glob("*.pdf"))
+    assert pdfs == sorted([people["strong"].id, people["late"].id])
+    assert all(p.read_bytes().startswith(b"%PDF") for p in places["certificates"].glob("*.pdf"))
+
+
+def test_the_transcript_lists_everyone_with_a_status(demo_course, people):
+    _, places, _ = demo_course
+    with places["transcript"].open() as handle:
+        rows = {r["learner"]: r for r in csv.DictReader(handle)}
+    assert set(rows) == {p.id for p in people.values()}
+    assert rows[people["missing"].id]["status"] == "not submitted"
+    assert rows[people["broken"].id]["status"] == "could not be graded"
+    assert rows[people["average"].id]["status"] == "below threshold"
+    assert rows[people["strong"].id]["status"] == "completed"
+
+
+def test_the_report_flags_the_follow_up_and_shows_the_csv_numbers(demo_course, people):
+    course, places, _ = demo_course
+    page = places["report"].read_text()
+    with (course.reports_dir / "follow-up.csv").open() as handle:
+        follow = list(csv.DictReader(handle))
+    reasons = {(r["learner"], r["reason"]) for r in follow}
+    assert (people["missing"].id, "not submitted") in reasons
+    assert (people["broken"].id, "could not be graded") in reasons
+    assert (people["struggling"].id, "below mastery") in reasons
+    assert people["strong"].id not in {r["learner"] for r in follow}
+    with (course.reports_dir / "module-summary.csv").open() as handle:
+        (summary,) = list(csv.DictReader(handle))
+    # Six graded learners: 7, 5, 2, 5, 7, 4 out of 7 -> mean 30/42.
+    assert summary["mean_percent"] == f"{100 * 30 / 42:.1f}"
+    assert f"<td>{summary['mean_percent']}</td>" in page
+    assert page.count("<figcaption") >= 3  # score bands, mastery summary, mastery grid
+
+
+def test_item_analysis_reflects_the_patterns_answers(demo_course):
+    course, _, _ = demo_course
+    with (course.reports_dir / "item-analysis.csv").open() as handle:
+        items = {r["item"]: r for r in csv.DictReader(handle)}
+    # Every graded learner answers q1 right; only the misconception learner misses q4 (5 of 6).
+    assert items["q1_definition"]["difficulty"] == "1.00"
+    assert "too easy" in items["q1_definition"]["flags"]
+    assert items["q4_quadrant"]["difficulty"] == f"{5 / 6:.2f}"
+
+
+def test_grading_again_changes_nothing_and_reports_each_new_problem(demo_course, people):
+    """Runs last in this module: adds a learner with an endless loop and one with a renamed notebook."""
+    course, _, _ = demo_course
+    before = {p: submission(course, people[p].id)["score"] for p in EXPECTED_TOTAL}
+    slow = demo.Learner("test.slow", "Test", "Slow", "", "strong")
+    renamed = demo.Learner("test.renamed", "Test", "Renamed", "", "strong")
+    with course.gradebook() as gb:
+        for learner in (slow, renamed):
+            gb.update_or_create_student(learner.id)
+    folder = demo._exchange("fetch", course, slow, MODULE)
+    path = folder / f"{MODULE}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "q1_definition_answer":
+            cell.source = 'q1_answer = "B"\nwhile True:\n    pass'
+    nbformat.write(nb, path)
+    demo._exchange("submit", course, slow, MODULE)
+    folder = demo._exchange("fetch", course, renamed, MODULE)
+    (folder / f"{MODULE}.ipynb").rename(folder / "my answers.ipynb")
+    demo._exchange("submit", course, renamed, MODULE)
+
+    outcomes = {o.learner: o for o in grade_cohort(course, progress=lambda _: None)}
+    assert {p: outcomes[people[p].id].status for p in EXPECTED_TOTAL} == dict.fromkeys(EXPECTED_TOTAL,
+                                                                                     "already graded")
+    assert {p: submission(course, people[p].id)["score"] for p in EXPECTED_TOTAL} == before
+    assert outcomes[people["broken"].id].status == "could not be graded"
+    assert outcomes["test.renamed"].status == "could not be graded"
+    assert "my answers.ipynb" in " ".join(outcomes["test.renamed"].notes)
+    assert outcomes["test.slow"].status == "graded"
+    assert "time limit" in " ".join(outcomes["test.slow"].notes)
+    # The loop stopped q1's answer cell after q1_answer was set; q2-q4 were never answered.
+    assert submission(course, "test.slow")["auto"] == 1
