@@ -99,7 +99,7 @@ INSTRUMENTS: dict[str, Instrument] = {
         "phq9", "PHQ-9", "depression", "Patient Health Questionnaire-9 (PHQ-9), Kroenke, Spitzer & Williams 2001",
         ("Interest or pleasure in doing things", "Feeling down, depressed or hopeless", "Sleep",
          "Tiredness or little energy", "Appetite", "Feeling bad about yourself", "Concentration",
-         "Moving or speaking slowly, or restlessness", "Thoughts of being better off dead or of self-harm"),
+         "Moving or speaking slowly, or restlessness", "Thoughts of death or of self-harm"),
         (RATING_0_3,) * 9, ("PHQ9-KROENKE",),
         bands=(Band("minimal", 0, 4), Band("mild", 5, 9), Band("moderate", 10, 14),
                Band("moderately severe", 15, 19), Band("severe", 20, 27)),

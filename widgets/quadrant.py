@@ -40,19 +40,19 @@ QUADRANTS = {
         "I", "low", "low", "low-severity substance use and low-severity mental disorder",
         "intermediate outpatient mental health or chemical dependency programs, with consultation or "
         "collaboration as needed; some are managed in primary care",
-        "outpatient MH or SUD program;\nsome in primary care"),
+        "outpatient mental health\nor SUD programs; some\nin primary care"),
     "II": Quadrant(
         "II", "high", "low", "high-severity mental disorder with low-severity SUD (for example, in remission)",
         "usually the mental health system, through intermediate-level programs with integrated case management",
-        "mental health system,\nintegrated case management"),
+        "mental health system,\nintegrated case\nmanagement"),
     "III": Quadrant(
         "III", "low", "high", "severe SUD with low- or moderate-severity mental disorder",
         "usually intermediate-level substance abuse programs, sometimes coordinated with mental health programs",
-        "substance abuse programs,\nsometimes coordinated with MH"),
+        "substance abuse\nprograms, sometimes\nwith mental health"),
     "IV": Quadrant(
         "IV", "high", "high", "high-severity mental disorder with high-severity SUD",
         "intensive, comprehensive, integrated services",
-        "intensive, comprehensive,\nintegrated services",
+        "intensive,\ncomprehensive,\nintegrated services",
         subgroups=("serious and persistent mental illness (SPMI) with severe, unstable SUD",
                    "severe, unstable SUD with severe, unstable behavioral problems (for example violence or "
                    "suicidality) that do not yet meet SPMI criteria")),
@@ -98,18 +98,18 @@ def quadrant_chart(clients: Iterable[tuple[str, str, str]], title: str = "Client
     """Chart named clients, each (name, mental-health severity, substance-use severity); an AccessibleFigure."""
     placed = [(str(name), place(mh, su)) for name, mh, su in clients]
     with plt.rc_context({"font.size": FONT_SIZE}):
-        fig, ax = new_figure(7.5, 6.0)
+        fig, ax = new_figure(8.0, 7.0)
         for numeral, (col, row) in _CELL.items():
             ax.add_patch(Rectangle((col, row), 1, 1, facecolor="white", edgecolor=PALETTE["black"], linewidth=1.5))
             ax.text(col + 0.05, row + 0.93, f"Quadrant {numeral}", fontweight="bold", va="top")
-            ax.text(col + 0.05, row + 0.80, QUADRANTS[numeral].short_setting, va="top", fontsize=FONT_SIZE - 1,
+            ax.text(col + 0.05, row + 0.83, QUADRANTS[numeral].short_setting, va="top", fontsize=FONT_SIZE - 1,
                     color="#333333")
         slots: dict[str, int] = {}
         for index, (name, placement) in enumerate(placed):
             col, row = _CELL[placement.quadrant]
             slot = slots.get(placement.quadrant, 0)
             slots[placement.quadrant] = slot + 1
-            x, y = col + 0.12 + 0.45 * (slot % 2), row + 0.45 - 0.13 * (slot // 2)
+            x, y = col + 0.12 + 0.45 * (slot % 2), row + 0.40 - 0.12 * (slot // 2)
             ax.plot(x, y, marker=MARKERS[index % len(MARKERS)], markersize=11, linestyle="none",
                     color=SEQUENCE[index % len(SEQUENCE)], markeredgecolor=PALETTE["black"])
             ax.annotate(name, (x, y), xytext=(9, 0), textcoords="offset points", va="center")

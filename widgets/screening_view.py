@@ -18,13 +18,13 @@ from widgets.instruments import CAGEAID_THRESHOLDS, PCL5_CUTOFF_RANGE, Instrumen
 from widgets.screening import CRISIS_LINE, ScreeningResult, points, score
 from widgets.sources import lookup
 
-_LABEL = {"description_width": "24em"}
+_LABEL = {"description_width": "28em"}
 _OPTION_NAMES = {"sex": "sex", "cutoff": "cut-off", "threshold": "positive at", "recent_behavior": "6b"}
 
 
 def _row() -> w.Layout:
     # A layout per control: the C-SSRS flow hides controls one by one through layout.display.
-    return w.Layout(width="46em", max_width="100%")
+    return w.Layout(width="50em", max_width="100%")
 
 
 def _cited(keys) -> str:
@@ -91,7 +91,7 @@ class ScreeningForm(w.VBox):
         self.options = _option_controls(self.spec)
         self.output = w.HTML()
         self.clear_button = w.Button(description="Clear answers", tooltip="Start this form again",
-                                     layout=w.Layout(width="auto"))
+                                     layout=w.Layout(width="auto", align_self="flex-start"))
         self.clear_button.on_click(lambda _: self.clear())
         for control in [*self.items, *self.options.values()]:
             control.observe(self._changed, names="value")
