@@ -212,6 +212,16 @@ def test_a_wrong_answer_explains_why_and_offers_try_again_which_clears_the_item(
     assert "Correct" in view.feedback.value
 
 
+def test_picking_a_different_answer_clears_the_old_feedback(principles):
+    view = principles.items[1]
+    wrong = next(i for i in range(len(view.item.options)) if i != view.item.answer)
+    view.choices.value = wrong
+    view.check_button.click()
+    assert "Not quite" in view.feedback.value
+    view.choices.value = view.item.answer
+    assert view.feedback.value == ""
+
+
 def test_the_view_displays_as_a_widget_without_being_displayed_on_construction(principles):
     bundle = principles._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle

@@ -250,6 +250,8 @@ class ItemView:
         self.feedback = w.HTML("")
         self.check_button.on_click(self._check)
         self.retry_button.on_click(self._retry)
+        # Feedback always belongs to the answer on screen: a new pick clears the old verdict.
+        self.choices.observe(self._clear_feedback, names="value")
         self.widget = w.VBox([self.prompt, self.choices, w.HBox([self.check_button, self.retry_button]),
                               self.feedback])
 
@@ -259,7 +261,10 @@ class ItemView:
             return
         result = self.item.grade(self.choices.value)
         self.feedback.value = feedback_html(result)
-        self.retry_button.layout.display = None if not result.correct else "none"
+        self.retry_button.layout.display = "none" if result.correct else None
+
+    def _clear_feedback(self, _change=None) -> None:
+        self.feedback.value = ""
 
     def _retry(self, _button=None) -> None:
         self.choices.value = None
