@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from .lab import ROOT
+from .lab import ROOT, course  # noqa: F401 - course is used by the tests through this module
 
 SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION", re.S | re.M)
 

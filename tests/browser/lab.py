@@ -124,12 +124,11 @@ class LabServer:
     def start(self) -> None:
         lab_settings(self.state_dir / "settings")
         page_config(self.state_dir / "config")
-        command = [
-            str(course.BIN / "jupyter"), "lab", f"--ServerApp.root_dir={self.course_root}",
+        command = course.lab_command(self.course_root, [
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={self.token}", "--ServerApp.open_browser=False",
             "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        ]
+        ])
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             command.append("--allow-root")  # CI containers run as root
         self.log_path.parent.mkdir(parents=True, exist_ok=True)

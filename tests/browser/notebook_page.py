@@ -54,6 +54,14 @@ class Console:
             self.messages.append(f"{message.text} [{location.get('url', '')}]")
 
 
+def show(locator: Locator) -> None:
+    """Scroll something into view for a screenshot; a widget re-drawing meanwhile is no failure."""
+    try:
+        locator.scroll_into_view_if_needed(timeout=5_000)
+    except Exception:  # noqa: BLE001 - only the screenshot is affected
+        pass
+
+
 def wait_for_lab(page: Page) -> None:
     expect(page.locator("#jp-main-dock-panel")).to_be_visible(timeout=90_000)
     # JupyterLab shows a splash screen until the shell is restored.
@@ -98,7 +106,6 @@ def run_cell(panel: Locator, index: int) -> None:
 
 def select_cell(cell: Locator) -> None:
     """Make a cell the active one in command mode, as a click in its margin does."""
-    cell.scroll_into_view_if_needed()
     cell.locator(".jp-InputPrompt").first.click()
     expect(cell).to_have_class(re.compile(r"\bjp-mod-active\b"), timeout=UI_SECONDS * 1000)
 
@@ -160,3 +167,43 @@ def replace_cell_text(cell: Locator, text: str) -> None:
             page.keyboard.press("Delete")
         page.keyboard.insert_text(line)
     page.keyboard.press("Escape")
+
+
+# -- the vignette player (widgets/vignette/player.py) ---------------------------------------------------
+
+MAX_DECISIONS = 40  # far beyond any case; a player that never ends fails instead of looping
+
+
+def players(panel: Locator) -> Locator:
+    return panel.locator(".vignette-player")
+
+
+def debrief(player: Locator) -> Locator:
+    return player.locator("h4", has_text="Debrief")
+
+
+def play_to_the_end(player: Locator, press, steps: Steps | None = None) -> list[str]:
+    """Make choices until the debrief shows; `press(button)` is how a choice is made (click or keyboard).
+
+    Returns the texts of the choices made. After each choice the feedback must name it.
+    """
+    chosen = []
+    for decision in range(MAX_DECISIONS):
+        if debrief(player).count():
+            return chosen
+        choices = player.locator("button.vignette-choice")
+        expect(choices.first).to_be_visible(timeout=UI_SECONDS * 1000)
+        # Alternate between first and last choice, so both good and weaker paths are walked.
+        button = choices.first if decision % 2 == 0 else choices.last
+        text = button.inner_text().strip()
+        press(button)
+        expect(player.locator(".vignette-feedback")).to_contain_text(text[:60], timeout=UI_SECONDS * 1000)
+        chosen.append(text)
+        if steps:
+            steps.shot(f"vignette-choice-{decision + 1}")
+    raise AssertionError(f"no debrief after {MAX_DECISIONS} decisions")
+
+
+def run_cells_through(panel: Locator, last: int) -> None:
+    for index in range(last + 1):
+        run_cell(panel, index)
