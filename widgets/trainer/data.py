@@ -49,6 +49,7 @@ class CohortData:
     problems: dict[str, dict[str, str]] = field(default_factory=dict)  # module -> learner -> notes
 
     def not_submitted(self, module: str) -> list[str]:
+        """Learners with neither a graded submission nor a reported grading problem."""
         done = set(self.submissions.get(module, {})) | set(self.problems.get(module, {}))
         return sorted(set(self.learners) - done)
 
@@ -109,8 +110,9 @@ def load(course: Course) -> CohortData:
         for module in modules:
             data.submissions[module] = {}
             for learner in data.learners:
-                if learner in problems.get(module, {}):
-                    continue
+                graded_before = (course.root / "autograded" / learner / module).is_dir()
+                if learner in problems.get(module, {}) and not graded_before:
+                    continue  # its latest submission could not be graded and there is no earlier grade
                 try:
                     sub = gb.find_submission(module, learner)
                 except MissingEntry:

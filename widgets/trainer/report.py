@@ -49,6 +49,8 @@ def module_score_rows(data: CohortData) -> list[dict]:
             sub = subs.get(learner)
             if sub is not None:
                 status = "waiting for manual grading" if sub.needs_manual_grade else "graded"
+                if learner in data.problems.get(module, {}):
+                    status += " (a newer submission could not be graded)"
                 rows.append({"learner": learner, "module": module, "score": pts(sub.score),
                              "max_score": pts(sub.max_score), "percent": pct(sub.proportion),
                              "late": "yes" if sub.late else "no", "status": status})
@@ -192,6 +194,16 @@ def mastery_class(value: float | None, threshold: float) -> int:
     return 1 if value >= 0.5 else 2
 
 
+def weakest_first(mastery: dict[str, dict[str, float]], learners) -> list[str]:
+    """Learners without any result first, then by average mastery, lowest first (ties by id)."""
+
+    def average(learner):
+        values = list(mastery.get(learner, {}).values())
+        return sum(values) / len(values) if values else -1.0
+
+    return sorted(learners, key=lambda lr: (average(lr), lr))
+
+
 def heatmap_figures(data: CohortData, threshold: float) -> list[AccessibleFigure]:
     """Learners x objectives, weakest learners first, HEATMAP_PAGE learners per figure."""
     from matplotlib.colors import ListedColormap
@@ -201,11 +213,7 @@ def heatmap_figures(data: CohortData, threshold: float) -> list[AccessibleFigure
     if not keys or not data.learners:
         return []
 
-    def average(learner):
-        values = list(mastery.get(learner, {}).values())
-        return sum(values) / len(values) if values else -1
-
-    learners = sorted(data.learners, key=lambda lr: (average(lr), lr))
+    learners = weakest_first(mastery, data.learners)
     cmap = ListedColormap([c for _, _, c in MASTERY_CLASSES])
     figures = []
     for start in range(0, len(learners), HEATMAP_PAGE):
@@ -236,7 +244,9 @@ def heatmap_figures(data: CohortData, threshold: float) -> list[AccessibleFigure
                f"Symbols: \u2713 at or above {threshold:.0%}, ~ 50% up to the threshold, \u2717 below 50%, "
                f"blank no result. {len(low)} of these {len(page)} learners are below the threshold on at "
                "least one objective: "
-               + ("; ".join(f"{lr} ({', '.join(objs)})" for lr, objs in low.items()) or "none") + ".")
+               + ("; ".join(f"{lr} ({', '.join(objs)})" for lr, objs in low.items()) or "none") + "."
+               + (f" No result yet for: {', '.join(none)}." if (none := [lr for lr in page if not mastery.get(lr)])
+                  else ""))
         figures.append(AccessibleFigure.from_matplotlib(fig, f"Mastery grid, learners {start + 1}-{end}", alt))
     return figures
 

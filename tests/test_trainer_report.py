@@ -1,0 +1,184 @@
+"""The cohort report and completion records, on cohorts built in memory (no nbgrader run needed)."""
+
+import csv
+import html
+import math
+import random
+import re
+
+import pytest
+from traitlets.config import Config
+
+from widgets.trainer import report, stats
+from widgets.trainer.certificates import eligible, write_certificates
+from widgets.trainer.course import Course, GradedItem, Module
+from widgets.trainer.data import CohortData, Learner, Submission
+
+
+def make_module(number: int, questions: int = 4, written_points: float = 0) -> Module:
+    """A module whose question k assesses objective N.(k % 2 + 1); an optional written answer on N.1."""
+    mid = f"{number:02d}-module"
+    items = [GradedItem(mid, mid, f"q{k}", 1.0, f"{number}.{k % 2 + 1}", False) for k in range(1, questions + 1)]
+    if written_points:
+        items.append(GradedItem(mid, mid, "q_written", written_points, f"{number}.1", True))
+    return Module(id=mid, number=number, title=f"Module {number} title", estimated_minutes=45,
+                  objectives={f"{number}.1": "First objective", f"{number}.2": "Second objective"},
+                  notebooks=[], items=items)
+
+
+def sub(items: dict[str, float], max_score: float, pending=()) -> Submission:
+    return Submission(score=sum(items.values()), max_score=max_score, late=False,
+                      needs_manual_grade=bool(pending), items=items, pending_items=set(pending))
+
+
+def course_at(tmp_path) -> Course:
+    return Course(root=tmp_path, config=Config())
+
+
+@pytest.fixture
+def small():
+    """Three learners, one module of four one-point questions; objectives 1.1 (q2, q4) and 1.2 (q1, q3)."""
+    module = make_module(1)
+    data = CohortData("test", {module.id: module},
+                      {lr: Learner(lr, lr.title(), "Test") for lr in ("ana", "ben", "cy", "dee")})
+    data.submissions[module.id] = {
+        "ana": sub({"q1": 1, "q2": 1, "q3": 1, "q4": 1}, 4),
+        "ben": sub({"q1": 0, "q2": 1, "q3": 0, "q4": 1}, 4),
+        "cy": sub({"q1": 1, "q2": 0, "q3": 1, "q4": 1}, 4),
+    }
+    data.problems[module.id] = {}
+    return data
+
+
+def test_mastery_combines_each_objectives_questions(small):
+    mastery = small.mastery()
+    assert mastery["ben"] == {"1.1": 1.0, "1.2": 0.0}  # q2 + q4 right, q1 + q3 wrong
+    assert mastery["cy"] == {"1.1": 0.5, "1.2": 1.0}
+    assert mastery["dee"] == {}
+
+
+def test_follow_up_lists_the_missing_learner_and_each_objective_below_threshold(small):
+    rows = report.follow_up_rows(small, threshold=0.8)
+    found = {(r["learner"], r["reason"], r["details"].split(" ")[0]) for r in rows}
+    assert found == {("dee", "not submitted", ""), ("ben", "below mastery", "1.2"), ("cy", "below mastery", "1.1")}
+
+
+def test_the_report_page_shows_exactly_the_numbers_of_its_csv_files(small, tmp_path):
+    paths = report.write_report(course_at(tmp_path), threshold=0.8, data=small)
+    page = paths["html"].read_text()
+    for name in ("module summary", "item analysis", "follow-up", "module scores"):
+        with paths[name].open() as handle:
+            for row in csv.DictReader(handle):
+                for value in row.values():
+                    assert f"<td>{html.escape(value)}</td>" in page, f"{name}: {value!r} missing from the page"
+    # Mean of 4/4, 2/4, 3/4 = 75.0%.
+    assert "<td>75.0</td>" in page
+
+
+def test_every_figure_in_the_report_has_a_text_alternative_and_a_caption(small, tmp_path):
+    page = report.write_report(course_at(tmp_path), data=small)["html"].read_text()
+    images = re.findall(r"<img [^>]*alt=\"([^\"]+)\"", page)
+    assert len(images) == 3
+    assert all(images)
+    assert page.count("<figcaption") == len(images)
+
+
+def test_item_analysis_rows_carry_the_statistics_of_the_pure_functions(small):
+    rows = {r["item"]: r for r in report.item_rows(small)}
+    scores = {lr: s.items for lr, s in small.submissions["01-module"].items()}
+    expected = {s.item: s for s in stats.item_analysis(scores, dict.fromkeys(["q1", "q2", "q3", "q4"], 1.0))}
+    assert rows["q4"]["difficulty"] == "1.00" and "too easy" in rows["q4"]["flags"]
+    assert rows["q1"]["point_biserial"] == f"{expected['q1'].point_biserial:.2f}"
+
+
+def test_a_written_answer_waiting_for_grading_is_left_out_of_item_statistics():
+    module = make_module(1, written_points=2)
+    data = CohortData("test", {module.id: module}, {"ana": Learner("ana"), "ben": Learner("ben")})
+    data.submissions[module.id] = {
+        "ana": sub({"q1": 1, "q2": 1, "q3": 1, "q4": 1, "q_written": 2}, 6),
+        "ben": sub({"q1": 1, "q2": 0, "q3": 1, "q4": 0, "q_written": 0}, 6, pending=["q_written"]),
+    }
+    rows = {r["item"]: r for r in report.item_rows(data)}
+    assert rows["q_written"]["flags"] == "waiting for grading"
+    assert rows["q2"]["difficulty"] == "0.50"
+
+
+def big_cohort(learners: int = 200, modules: int = 8) -> CohortData:
+    rng = random.Random(5)
+    mods = {m.id: m for m in (make_module(n, questions=6) for n in range(1, modules + 1))}
+    data = CohortData("big", mods, {f"learner{i:03d}": Learner(f"learner{i:03d}") for i in range(learners)})
+    for mid in mods:
+        data.submissions[mid] = {lr: sub({f"q{k}": float(rng.random() < 0.75) for k in range(1, 7)}, 6)
+                                 for lr in list(data.learners)[: learners - 3]}
+        data.problems[mid] = {}
+    return data
+
+
+def test_the_mastery_grid_stays_readable_for_200_learners_by_paging_them():
+    data = big_cohort()
+    figures = report.heatmap_figures(data, 0.8)
+    assert len(figures) == math.ceil(200 / report.HEATMAP_PAGE)
+    assert "learners 1 to 50" in figures[0].alt_text
+    assert "learners 151 to 200" in figures[-1].alt_text
+
+
+def test_the_mastery_grid_puts_learners_without_results_then_the_weakest_first(small):
+    assert report.weakest_first(small.mastery(), small.learners) == ["dee", "ben", "cy", "ana"]
+    # ben and cy both average 0.5 (ties go by id); ana masters everything.
+    text = report.heatmap_figures(small, 0.8)[0].alt_text
+    assert "No result yet for: dee." in text
+
+
+def cert_data():
+    """Four learners over two modules (4 questions + a 2-point written answer each, 6 points)."""
+    mods = {m.id: m for m in (make_module(1, written_points=2), make_module(2, written_points=2))}
+    learners = {"zoe": Learner("zoe", "Zoë", "Núñez"), "max": Learner("max", "Max", "Brown"),
+                "lee": Learner("lee", "Lee", "Kim"), "sam": Learner("sam", "Sam", "Ortiz")}
+    data = CohortData("cod-iop", mods, learners)
+    full = {"q1": 1, "q2": 1, "q3": 1, "q4": 1, "q_written": 2}
+    five = {**full, "q_written": 1}  # 5/6 = 83%
+    four = {**full, "q_written": 0}  # 4/6 = 67%
+    data.submissions = {
+        "01-module": {"zoe": sub(full, 6), "max": sub(five, 6), "lee": sub(full, 6), "sam": sub(full, 6)},
+        "02-module": {"zoe": sub(five, 6), "max": sub(four, 6), "lee": sub(full, 6, pending=["q_written"])},
+    }
+    data.problems = {"01-module": {}, "02-module": {}}
+    return data
+
+
+def test_only_learners_at_or_above_the_threshold_in_every_module_are_eligible():
+    # zoe: 100% and 83%; max: 67% in module 2; lee: module 2 waiting for manual grading; sam: no module 2.
+    assert eligible(cert_data(), 0.8) == ["zoe"]
+    assert eligible(cert_data(), 0.6) == ["max", "zoe"]
+
+
+def test_certificates_are_written_only_for_eligible_learners_with_a_transcript_for_everyone(tmp_path):
+    course = course_at(tmp_path)
+    (tmp_path / "reports" / "certificates").mkdir(parents=True)
+    stale = tmp_path / "reports" / "certificates" / "max.pdf"
+    stale.write_bytes(b"%PDF old")
+    result = write_certificates(course, threshold=0.8, data=cert_data())
+    assert sorted(p.name for p in result["folder"].glob("*.pdf")) == ["zoe.pdf"]
+    assert (result["folder"] / "zoe.pdf").read_bytes().startswith(b"%PDF")
+    with result["transcript"].open() as handle:
+        rows = list(csv.DictReader(handle))
+    status = {(r["learner"], r["module"]): r["status"] for r in rows}
+    assert status == {
+        ("lee", "01-module"): "completed", ("lee", "02-module"): "waiting for manual grading",
+        ("max", "01-module"): "completed", ("max", "02-module"): "below threshold",
+        ("sam", "01-module"): "completed", ("sam", "02-module"): "not submitted",
+        ("zoe", "01-module"): "completed", ("zoe", "02-module"): "completed",
+    }
+    assert {r["estimated_hours"] for r in rows} == {"0.75"}
+
+
+def test_certificates_refuse_a_threshold_given_as_a_percentage():
+    with pytest.raises(ValueError, match="0.8 means 80%"):
+        eligible(cert_data(), 80)
+
+
+def test_a_course_without_a_gradebook_still_gets_an_empty_report(tmp_path):
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\nc.CourseDirectory.course_id = 'empty'\n")
+    paths = report.write_report(Course.open(tmp_path))
+    assert "No graded submission yet" in paths["html"].read_text()
+    assert not (tmp_path / "gradebook.db").exists()
