@@ -1,0 +1,77 @@
+"""The trainer's command line and roster import: help for every command, plain-language refusals."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from widgets.trainer.__main__ import COMMANDS, build_parser, main, threshold_value
+from widgets.trainer.course import Course
+from widgets.trainer.roster import RosterError, check_roster, import_roster
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_help_names_every_command_with_its_explanation(capsys):
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for name, explanation in COMMANDS.items():
+        assert name in text
+        assert " ".join(explanation.split())[:40] in text
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_each_command_has_its_own_help(command, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        build_parser().parse_args([command, "--help"])
+    assert stopped.value.code == 0
+    assert COMMANDS[command].split(";")[0][:30] in " ".join(capsys.readouterr().out.split())
+
+
+def test_the_module_runs_as_a_program():
+    result = subprocess.run([sys.executable, "-m", "widgets.trainer", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert "certificates" in result.stdout
+
+
+@pytest.mark.parametrize(("given", "expected"), [("0.8", 0.8), ("80", 0.8), ("1", 1.0)])
+def test_a_threshold_may_be_given_as_a_share_or_a_percentage(given, expected):
+    assert threshold_value(given) == pytest.approx(expected)
+
+
+def test_a_folder_without_a_course_is_refused_in_plain_words(tmp_path, capsys):
+    assert main(["report", "--course", str(tmp_path)]) == 2
+    assert "is not a course folder" in capsys.readouterr().err
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("name,email\nana,a@x\n", "needs a column named id"),
+    ("id,first_name,team\nana,Ana,x\n", "does not know: team"),
+    ("id,first_name\nana,Ana\n,Ben\n", "line 3: the id is empty"),
+    ("id\nana\nana\n", "line 3: the id 'ana' appears twice"),
+    ("id\nana lee\n", "may not contain spaces"),
+])
+def test_a_roster_with_a_mistake_is_refused_naming_the_line(tmp_path, content, message):
+    with pytest.raises(RosterError, match=message):
+        check_roster(write(tmp_path / "roster.csv", content))
+
+
+@pytest.mark.slow
+def test_a_roster_is_imported_into_a_new_gradebook_with_nbgraders_own_command(tmp_path):
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
+    roster = write(tmp_path / "roster.csv",
+                   "id,first_name,last_name,email\nana.diaz,Ana,Díaz,ana@example.org\nben.lee,Ben,Lee,\n")
+    course = Course.open(tmp_path)
+    assert import_roster(course, roster) == 2
+    with course.gradebook() as gb:
+        people = {s.id: (s.first_name, s.last_name) for s in gb.students}
+    assert people == {"ana.diaz": ("Ana", "Díaz"), "ben.lee": ("Ben", "Lee")}
+    assert (tmp_path / "gradebook.db").exists()
