@@ -7,6 +7,7 @@ import re
 
 import nbformat
 import pytest
+from ipywidgets import ToggleButtons
 from nbclient import NotebookClient
 
 from tests.conftest import ROOT
@@ -31,6 +32,8 @@ def test_every_form_has_a_labelled_control_per_item(key):
     form = screening_form(key)
     assert len(form.items) == INSTRUMENTS[key].item_count
     assert all(c.description.startswith(f"{n}. ") for n, c in enumerate(form.items, start=1))
+    # Buttons, not <select>s: JupyterLab takes the arrow keys from a closed Dropdown (ipywidgets #3912).
+    assert all(isinstance(c, ToggleButtons) for c in [*form.items, *form.options.values()])
     assert "Still to answer" in shown(form.output) and form.result is None
 
 
@@ -55,7 +58,7 @@ def test_gad7_form_shows_attribution():
 
 def test_audit_form_offers_only_allowed_scores_for_items_9_and_10():
     form = screening_form("audit")
-    assert [v for _, v in form.items[9].options] == [None, 0, 2, 4]
+    assert [v for _, v in form.items[9].options] == [0, 2, 4]
     answer(form, [2, 2, 2, 2, 0, 0, 0, 0, 0, 0])
     assert form.result.band == "hazardous" and form.result.next_step == "simple advice plus brief counseling and monitoring"
 
@@ -147,9 +150,12 @@ def test_iop_builder_adds_and_removes_sessions():
     assert builder.result.total_hours == 9 and builder.result.meets_minimum
     assert "meets the IOP minimum" in shown(builder.message)
     assert "Week total 9 hours" in builder.figure.alt_text
-    builder.listing.index = 0
-    builder.remove_button.click()
+    [first, *_] = builder.listing.children
+    assert first.description == "Remove Monday: group therapy, 3 h"
+    first.click()
     assert builder.result.total_hours == 6 and not builder.result.meets_minimum
+    assert [b.description for b in builder.listing.children] == [
+        "Remove Wednesday: group therapy, 3 h", "Remove Friday: group therapy, 3 h"]
     builder.population.value = "adolescent"
     assert builder.result.meets_minimum and "minimum of 6 hours" in shown(builder.message)
 
@@ -159,8 +165,7 @@ def test_iop_builder_explains_a_refused_session():
     builder.day.value, builder.hours.value = "Monday", 1
     builder.add_button.click()
     assert "Not added: Monday has more than 24 hours" in shown(builder.message)
-    builder.remove_button.click()  # nothing selected
-    assert "Choose a session" in shown(builder.message)
+    assert builder.result.total_hours == 24
 
 
 def test_progress_view_marks_worse_bands_and_explains_bad_input():

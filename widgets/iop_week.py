@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 from widgets.figures import FONT_SIZE, HATCHES, PALETTE, SEQUENCE, AccessibleFigure, new_figure
 
@@ -137,6 +138,8 @@ def week_chart(sessions: Iterable, population: str = "adult", title: str = "IOP 
         week_ax.text(1.04, PARTIAL_HOSPITALIZATION_HOURS, "20 h: Level 2.5,\nVirginia (dotted)", va="center",
                      transform=week_ax.get_yaxis_transform())
         week_ax.set_ylim(0, top)
+        for axis in (days_ax, week_ax):
+            axis.yaxis.set_major_locator(MaxNLocator(integer=True))
         week_ax.set_title(f"Total {result.total_hours:g} h")
         fig.suptitle(f"{title} ({result.population})")
         fig.tight_layout()

@@ -3,8 +3,8 @@
     from widgets.screening_view import screening_form
     screening_form("phq9")
 
-Every control is a standard ipywidgets Dropdown or ToggleButtons with its item as the label, so Tab
-reaches it and the keyboard operates it. The result (band, next step, source) is plain text in a live
+Every item is a standard ipywidgets ToggleButtons with the item as its label: Tab reaches each answer
+button and Space or Enter presses it. The result (band, next step, source) is plain text in a live
 region; a problem is shown as a sentence, never as a traceback.
 """
 
@@ -32,37 +32,35 @@ def _cited(keys) -> str:
     return "; ".join(html.escape(s.citation()) for s in sources if s.citable)
 
 
-def _answer_options(spec: Instrument, allowed: tuple) -> list[tuple[str, object]]:
-    labels = spec.answer_labels or {}
-    return [("(not answered)", None)] + [(f"{v} - {labels[v]}" if v in labels else str(v), v) for v in allowed]
+def _buttons(description: str, options, value=None, width: str = "5em") -> w.ToggleButtons:
+    # ToggleButtons, not Dropdowns: each answer is a <button> that Tab reaches and Space or Enter presses.
+    # JupyterLab takes the arrow keys from a closed <select> (ipywidgets issue #3912).
+    return w.ToggleButtons(options=options, value=value, description=description,
+                           style={**_LABEL, "button_width": width}, layout=_row())
 
 
-def _item_control(spec: Instrument, number: int) -> w.ValueWidget:
+def _item_control(spec: Instrument, number: int) -> w.ToggleButtons:
     description = f"{number}. {spec.item_labels[number - 1]}"
     if spec.yes_no:
-        return w.ToggleButtons(options=[("No", False), ("Yes", True)], value=None, description=description,
-                               style={**_LABEL, "button_width": "5em"}, layout=_row())
-    return w.Dropdown(options=_answer_options(spec, spec.item_values[number - 1]), value=None,
-                      description=description, style=_LABEL, layout=_row())
+        return _buttons(description, [("No", False), ("Yes", True)])
+    labels = spec.answer_labels or {}
+    options = [(f"{v} {labels[v]}" if v in labels else str(v), v) for v in spec.item_values[number - 1]]
+    return _buttons(description, options, width="auto" if labels else "4em")
 
 
-def _option_controls(spec: Instrument) -> dict[str, w.ValueWidget]:
+def _option_controls(spec: Instrument) -> dict[str, w.ToggleButtons]:
     if spec.key == "auditc":
-        return {"sex": w.ToggleButtons(options=[("Female", "female"), ("Male", "male")], value=None,
-                                       description="Sex (the cut-off differs)", style=_LABEL, layout=_row())}
+        return {"sex": _buttons("Sex (the cut-off differs)", [("Female", "female"), ("Male", "male")])}
     if spec.key == "pcl5":
         low, high = PCL5_CUTOFF_RANGE
-        return {"cutoff": w.Dropdown(options=list(range(low, high + 1)), value=spec.positive_at,
-                                     description=f"Cut-off (the source gives {low}-{high})", style=_LABEL,
-                                     layout=_row())}
+        return {"cutoff": _buttons(f"Cut-off (the source gives {low}-{high})", list(range(low, high + 1)),
+                                   spec.positive_at)}
     if spec.key == "cageaid":
-        return {"threshold": w.ToggleButtons(options=[(f"{t} or more yes", t) for t in CAGEAID_THRESHOLDS],
-                                             value=spec.positive_at, description="Positive at",
-                                             style={**_LABEL, "button_width": "9em"}, layout=_row())}
+        return {"threshold": _buttons("Positive at", [(f"{t} or more yes", t) for t in CAGEAID_THRESHOLDS],
+                                      spec.positive_at, width="9em")}
     if spec.key == "cssrs":
-        return {"recent_behavior": w.ToggleButtons(
-            options=[("No", False), ("Yes", True)], value=None, style={**_LABEL, "button_width": "5em"},
-            description="6b. Was that behavior within the past 3 months?", layout=_row())}
+        return {"recent_behavior": _buttons("6b. Was that behavior within the past 3 months?",
+                                            [("No", False), ("Yes", True)])}
     return {}
 
 
@@ -71,7 +69,7 @@ def _intro(spec: Instrument) -> str:
              f"<p>The labels below are short reminders, not the questions. Ask the questions from the official "
              f"form: <em>{html.escape(spec.official_form)}</em>."]
     if not spec.answer_labels and not spec.yes_no:
-        parts.append(" For each item, choose the score of the answer given on the form.")
+        parts.append(" For each item, press the score of the answer given on the form.")
     parts.append("</p>")
     if spec.key == "cssrs":
         parts.append("<p>Q3 to Q5 appear only when Q2 is yes. Where to get help: "

@@ -2,7 +2,7 @@
 
 Each view owns a plain model call (widgets.quadrant, widgets.iop_week, widgets.progress) and only shows its
 result: the chart with its text description, and a sentence. Controls are labelled standard ipywidgets
-(Tab reaches them; the keyboard operates them); a problem is shown as a sentence, never a traceback.
+(buttons and text boxes: Tab reaches them; Space, Enter and typing operate them); a problem is shown as a sentence, never a traceback.
 """
 
 from __future__ import annotations
@@ -27,9 +27,11 @@ def _status(message: str) -> str:
     return f'<div role="status" aria-live="polite"><p>{html.escape(message)}</p></div>'
 
 
-def _toggle(description: str, options, value=None) -> w.ToggleButtons:
+def _toggle(description: str, options, value=None, width: str = "8em") -> w.ToggleButtons:
+    # ToggleButtons rather than Dropdowns: JupyterLab takes the arrow keys from a closed <select>
+    # (ipywidgets issue #3912), while every button is reached with Tab and pressed with Space or Enter.
     return w.ToggleButtons(options=options, value=value, description=description,
-                           style={**_LABEL, "button_width": "8em"}, layout=_layout())
+                           style={**_LABEL, "button_width": width}, layout=_layout())
 
 
 class QuadrantView(w.VBox):
@@ -84,23 +86,21 @@ class IOPWeekBuilder(w.VBox):
     def __init__(self, sessions=(), population: str = "adult", **kwargs):
         self.sessions: list[Session] = [s if isinstance(s, Session) else Session(*s) for s in sessions]
         self.population = _toggle("Client", [("Adult", "adult"), ("Adolescent", "adolescent")], population)
-        self.kind = w.Dropdown(options=SESSION_KINDS, description="Session kind", style=_LABEL, layout=_layout())
-        self.day = w.Dropdown(options=DAYS, description="Day", style=_LABEL, layout=_layout())
-        self.hours = w.BoundedFloatText(value=3, min=0.5, max=12, step=0.5, description="Hours",
+        self.kind = _toggle("Session kind", list(SESSION_KINDS), SESSION_KINDS[0], width="auto")
+        self.day = _toggle("Day", [(d[:3], d) for d in DAYS], DAYS[0], width="4em")
+        self.hours = w.BoundedFloatText(value=3, min=0.5, max=12, step=0.5, description="Hours (type a number)",
                                         style=_LABEL, layout=_layout())
         self.add_button = w.Button(description="Add session", tooltip="Add this session to the week")
-        self.listing = w.Select(options=[], rows=6, description="Sessions this week", style=_LABEL,
-                                layout=_layout())
-        self.remove_button = w.Button(description="Remove selected", tooltip="Remove the selected session")
+        self.listing = w.VBox()  # one "Remove ..." button per session, so each is reached with Tab
         self.message = w.HTML()
         self.chart = w.HTML()
         self.result = None
         self.figure = None
         self.add_button.on_click(lambda _: self.add())
-        self.remove_button.on_click(lambda _: self.remove())
         self.population.observe(lambda _: self._draw(), names="value")
-        super().__init__([self.population, self.kind, self.day, self.hours, self.add_button, self.listing,
-                          self.remove_button, self.message, self.chart], **kwargs)
+        super().__init__([self.population, self.kind, self.day, self.hours, self.add_button,
+                          w.HTML("<strong>Sessions this week</strong> (press a session to remove it)"),
+                          self.listing, self.message, self.chart], **kwargs)
         self._draw()
 
     def add(self) -> None:
@@ -113,17 +113,19 @@ class IOPWeekBuilder(w.VBox):
         self.sessions.append(candidate)
         self._draw()
 
-    def remove(self) -> None:
-        index = self.listing.index
-        if index is None:
-            self.message.value = _status("Choose a session in the list first, then press Remove selected.")
-            return
+    def remove(self, index: int) -> None:
         del self.sessions[index]
         self._draw()
 
+    def _remove_button(self, index: int, session: Session) -> w.Button:
+        label = f"Remove {session.day}: {session.kind}, {session.hours:g} h"
+        button = w.Button(description=label, tooltip=label, layout=w.Layout(width="auto", align_self="flex-start"))
+        button.on_click(lambda _, i=index: self.remove(i))
+        return button
+
     def _draw(self) -> None:
-        self.listing.options = [(f"{s.day}: {s.kind}, {s.hours:g} h", i) for i, s in enumerate(self.sessions)]
-        self.listing.index = None
+        self.listing.children = [self._remove_button(i, s) for i, s in enumerate(self.sessions)] or [
+            w.Label("No sessions yet.")]
         self.result = check_week(self.sessions, self.population.value)
         self.figure = week_chart(self.sessions, self.population.value)
         self.message.value = _status(self.result.message)
