@@ -49,7 +49,7 @@ def test_hours_add_up_by_day():
     result = check_week([("group therapy", "Mon", 3), ("individual counseling", "monday", 1),
                          Session("case management", "Fri", 0.5)])
     assert result.hours_by_day["Monday"] == 4 and result.hours_by_day["Friday"] == 0.5
-    assert result.total_hours == 4.5
+    assert result.total == 4.5
 
 
 @pytest.mark.parametrize(("session", "message"), [

@@ -162,7 +162,8 @@ def test_cageaid_threshold_and_conflict_note():
     one_yes = [True, False, False, False]
     assert score("cageaid", one_yes).positive
     assert not score("cageaid", one_yes, threshold=2).positive
-    assert "neither cut-off is settled" in score("cageaid", one_yes).text
+    assert "Neither cut-off is settled" in score("cageaid", one_yes).text
+    assert "reported by secondary sites" in score("cageaid", one_yes).text
     with pytest.raises(ValueError, match="cageaid.*threshold"):
         score("cageaid", one_yes, threshold=3)
 

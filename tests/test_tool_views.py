@@ -147,13 +147,13 @@ def test_iop_builder_adds_and_removes_sessions():
     for day in ("Monday", "Wednesday", "Friday"):
         builder.day.value = day
         builder.add_button.click()
-    assert builder.result.total_hours == 9 and builder.result.meets_minimum
+    assert builder.result.total == 9 and builder.result.meets_minimum
     assert "meets the IOP minimum" in shown(builder.message)
     assert "Week total 9 hours" in builder.figure.alt_text
     [first, *_] = builder.listing.children
     assert first.description == "Remove Monday: group therapy, 3 h"
     first.click()
-    assert builder.result.total_hours == 6 and not builder.result.meets_minimum
+    assert builder.result.total == 6 and not builder.result.meets_minimum
     assert [b.description for b in builder.listing.children] == [
         "Remove Wednesday: group therapy, 3 h", "Remove Friday: group therapy, 3 h"]
     builder.population.value = "adolescent"
@@ -165,7 +165,7 @@ def test_iop_builder_explains_a_refused_session():
     builder.day.value, builder.hours.value = "Monday", 1
     builder.add_button.click()
     assert "Not added: Monday has more than 24 hours" in shown(builder.message)
-    assert builder.result.total_hours == 24
+    assert builder.result.total == 24
 
 
 def test_progress_view_marks_worse_bands_and_explains_bad_input():

@@ -50,7 +50,7 @@ def _day(value) -> str:
 @dataclass(frozen=True)
 class WeekCheck:
     population: str
-    total_hours: float
+    total: float
     minimum_hours: int
     meets_minimum: bool
     partial_hospitalization_hours: bool  # 20 or more hours: the Level 2.5 boundary in the Virginia regulation
@@ -130,7 +130,7 @@ def week_chart(sessions: Iterable, population: str = "adult", title: str = "IOP 
         if kinds:
             days_ax.legend(title="Session kind", loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2,
                            fontsize=FONT_SIZE - 1)
-        top = max(result.total_hours, PARTIAL_HOSPITALIZATION_HOURS) + 2
+        top = max(result.total, PARTIAL_HOSPITALIZATION_HOURS) + 2
         week_ax.axhline(result.minimum_hours, color=PALETTE["black"], linestyle="--", linewidth=2, zorder=3)
         week_ax.text(1.04, result.minimum_hours, f"IOP minimum\n{result.minimum_hours} h (dashed)", va="center",
                      transform=week_ax.get_yaxis_transform())
@@ -140,7 +140,7 @@ def week_chart(sessions: Iterable, population: str = "adult", title: str = "IOP 
         week_ax.set_ylim(0, top)
         for axis in (days_ax, week_ax):
             axis.yaxis.set_major_locator(MaxNLocator(integer=True))
-        week_ax.set_title(f"Total {result.total_hours:g} h")
+        week_ax.set_title(f"Total {result.total:g} h")
         fig.suptitle(f"{title} ({result.population})")
         fig.tight_layout()
     day_parts = []
@@ -150,7 +150,7 @@ def week_chart(sessions: Iterable, population: str = "adult", title: str = "IOP 
             day_parts.append(f"{day} {result.hours_by_day[day]:g} h ({detail})")
     alt = (f"Bar chart of an IOP week for {POPULATION_WORDS[result.population]}. "
            + ("; ".join(day_parts) + ". " if day_parts else "No sessions yet. ")
-           + f"Week total {result.total_hours:g} hours; dashed line at the IOP minimum of {result.minimum_hours} "
+           + f"Week total {result.total:g} hours; dashed line at the IOP minimum of {result.minimum_hours} "
            f"hours ({'met' if result.meets_minimum else 'not met'}); dotted line at 20 hours, the Level 2.5 "
            "boundary in the Virginia regulation.")
     return AccessibleFigure.from_matplotlib(fig, f"{title} ({result.population})", alt)

@@ -18,12 +18,15 @@ from widgets.instruments import (
     AUDIT_NEXT_HIGHER,
     AUDITC_POSITIVE_AT,
     CAGEAID_THRESHOLDS,
+    INSTRUMENTS,
     PCL5_CLUSTER_MINIMUM,
     PCL5_CLUSTERS,
     PCL5_CUTOFF_RANGE,
     Instrument,
     instrument,
 )
+
+__all__ = ["INSTRUMENTS", "ScreeningResult", "points", "score"]
 
 AUDIT_ZONES = ("I", "II", "III", "IV")
 CRISIS_LINE = ("988 Suicide & Crisis Lifeline: free, confidential and available 24/7 by call, text or chat.")
@@ -207,8 +210,9 @@ def _score_cageaid(spec, answers, options):
     positive = total >= threshold
     text = (f"CAGE-AID: {total} of 4 answered yes, so {'a positive' if positive else 'not a positive'} screen at "
             f"{threshold} or more. The form says to treat one or more \"yes\" answers as positive (sensitivity 0.79, "
-            "specificity 0.77); two or more gives sensitivity 0.70, specificity 0.85. Sources disagree: some "
-            "secondary sites use 2 or more, as the original alcohol-only CAGE does, so neither cut-off is settled.")
+            "specificity 0.77); two or more gives sensitivity 0.70, specificity 0.85. Sources disagree on the "
+            "cut-off: reported by secondary sites, some use 2 or more, as the original alcohol-only CAGE does. "
+            "Neither cut-off is settled.")
     band = "positive screen" if positive else "negative screen"
     return ScreeningResult(spec.key, total, band, positive, None, spec.sources + ("CAGEAID-HIBOOP", "CASA-CAGE"), text)
 
