@@ -96,7 +96,7 @@ CSSRS_QUESTIONS = ("Wish to be dead", "Suicidal thoughts", "Thoughts of a method
 
 INSTRUMENTS: dict[str, Instrument] = {
     "phq9": Instrument(
-        "phq9", "PHQ-9", "depression", "Patient Health Questionnaire-9 (PHQ-9), Kroenke, Spitzer & Williams 2001",
+        "phq9", "PHQ-9", "depression", "PHQ-9 (Kroenke, Spitzer & Williams, J Gen Intern Med 2001;16:606-613)",
         ("Interest or pleasure in doing things", "Feeling down, depressed or hopeless", "Sleep",
          "Tiredness or little energy", "Appetite", "Feeling bad about yourself", "Concentration",
          "Moving or speaking slowly, or restlessness", "Thoughts of death or of self-harm"),
@@ -105,7 +105,7 @@ INSTRUMENTS: dict[str, Instrument] = {
                Band("moderately severe", 15, 19), Band("severe", 20, 27)),
         positive_at=10, answer_labels=PHQ_GAD_ANSWERS),
     "gad7": Instrument(
-        "gad7", "GAD-7", "anxiety", "Generalized Anxiety Disorder-7 (GAD-7), Spitzer et al. 2006",
+        "gad7", "GAD-7", "anxiety", "GAD-7 (Spitzer et al., Arch Intern Med 2006;166:1092-1097)",
         ("Feeling nervous, anxious or on edge", "Not able to stop or control worrying", "Worrying too much",
          "Trouble relaxing", "Restlessness", "Easily annoyed or irritable", "Feeling afraid something awful might happen"),
         (RATING_0_3,) * 7, ("GAD7-SCORING", "GAD7-SPITZER"),
@@ -114,7 +114,8 @@ INSTRUMENTS: dict[str, Instrument] = {
         positive_at=10, positive_reported_by=GAD7_REPORTED_BY, answer_labels=PHQ_GAD_ANSWERS),
     "audit": Instrument(
         "audit", "AUDIT", "alcohol use",
-        "WHO, AUDIT: The Alcohol Use Disorders Identification Test, Guidelines for Use in Primary Care, 2nd ed. (2001)",
+        ("AUDIT, in WHO, AUDIT: Guidelines for Use in Primary Care, 2nd ed. (Babor, Higgins-Biddle, Saunders, "
+         "Monteiro; 2001)"),
         ("How often you drink", "Drinks on a typical day", "How often 6 or more drinks", "Could not stop once started",
          "Failed to do what was expected", "Needed a morning drink", "Guilt or remorse after drinking",
          "Could not remember the night before", "Injury because of drinking", "Someone concerned about your drinking"),
@@ -130,7 +131,7 @@ INSTRUMENTS: dict[str, Instrument] = {
         (RATING_0_4,) * 3, ("AUDITC-DELANEY", "AUDITC-EMH")),
     "dast10": Instrument(
         "dast10", "DAST-10", "drug use (not alcohol), past 12 months",
-        "Drug Abuse Screening Test (DAST-10), Skinner 1982",
+        "DAST-10 (Skinner HA, Addictive Behaviors 1982;7(4):363-371)",
         ("Used drugs other than for medical reasons", "Used more than one drug at a time",
          "Always able to stop using when wanted (reverse-scored)", "Blackouts or flashbacks",
          "Felt bad or guilty about drug use", "Family complained about drug use", "Neglected family because of drug use",
@@ -141,11 +142,11 @@ INSTRUMENTS: dict[str, Instrument] = {
                Band("severe", 9, 10, "intensive assessment")),
         positive_at=3, positive_reported_by=DAST_POSITIVE_REPORTED_BY, reverse_items=frozenset({3})),
     "pcl5": Instrument(
-        "pcl5", "PCL-5", "PTSD symptoms, past month", "PTSD Checklist for DSM-5 (PCL-5), Weathers et al. 2013",
+        "pcl5", "PCL-5", "PTSD symptoms, past month", "PTSD Checklist for DSM-5 (PCL-5), Weathers et al. 2013, National Center for PTSD",
         _PCL5_LABELS, (RATING_0_4,) * 20, ("PCL5-ACG", "PCL5-ISTSS", "PCL5-REVIEW"),
         positive_at=PCL5_CUTOFF_RANGE[1], answer_labels=PCL5_ANSWERS),
     "cageaid": Instrument(
-        "cageaid", "CAGE-AID", "alcohol and drug use", "CAGE-AID, Brown & Rounds 1995",
+        "cageaid", "CAGE-AID", "alcohol and drug use", "CAGE-AID (Brown RL, Rounds LA, Wisconsin Medical Journal 1995;94(3):135-140)",
         ("Cut down", "Annoyed", "Guilty", "Eye-opener"), (YES_NO,) * 4, ("CAGEAID-FORM", "CAGEAID-OPR"),
         positive_at=1),
     "cssrs": Instrument(

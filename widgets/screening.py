@@ -1,6 +1,6 @@
 """Scoring the screening instruments, exactly as section 5 of the clinical reference states them.
 
-    >>> score("phq9", [1, 1, 2, 1, 1, 1, 2, 1, 0]).band
+    >>> score("phq9", [1, 1, 1, 1, 1, 1, 1, 1, 0]).band
     'mild'
 
 `score` returns a ScreeningResult: the total, the band, whether the screen is positive, what the source
