@@ -34,7 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "trainer"
 MODULE = "01-practice-module"
 
-pytestmark = pytest.mark.slow
+# One demo run per worker: keep this file's tests together (`pytest -n 2 --dist loadgroup`).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("trainer-demo")]
 
 EXPECTED_TOTAL = {"strong": 7, "average": 5, "struggling": 2, "misconception": 5, "late": 7, "tampered": 4}
 EXPECTED_AUTO = {"strong": 5, "average": 4, "struggling": 2, "misconception": 4, "late": 5, "tampered": 3}

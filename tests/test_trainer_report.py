@@ -1,6 +1,7 @@
 """The cohort report and completion records, on cohorts built in memory (no nbgrader run needed)."""
 
 import csv
+import datetime
 import html
 import math
 import random
@@ -182,3 +183,14 @@ def test_a_course_without_a_gradebook_still_gets_an_empty_report(tmp_path):
     paths = report.write_report(Course.open(tmp_path))
     assert "No graded submission yet" in paths["html"].read_text()
     assert not (tmp_path / "gradebook.db").exists()
+
+
+def test_a_certificate_for_all_eight_modules_fits_on_one_page(tmp_path):
+    from widgets.trainer.certificates import certificate_pdf
+
+    data = big_cohort(learners=1, modules=8)
+    for module in data.modules.values():
+        module.title = "Safety, transitions and capstone: a longer module title than most"
+    path = tmp_path / "one.pdf"
+    certificate_pdf(path, "Zoë Núñez-Okafor", data, datetime.date(2026, 11, 27), 0.8)
+    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", path.read_bytes())) == 1

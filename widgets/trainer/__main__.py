@@ -110,8 +110,10 @@ def main(argv: list[str] | None = None) -> int:
             from .cohort import grade_cohort
 
             outcomes = grade_cohort(course, args.module, feedback=not args.no_feedback)
-            bad = [o for o in outcomes if o.status == "could not be graded"]
-            print(f"\n{len(outcomes) - len(bad)} submission(s) graded, {len(bad)} could not be graded "
+            count = {s: sum(o.status == s for o in outcomes)
+                     for s in ("graded", "already graded", "could not be graded")}
+            print(f"\n{count['graded']} submission(s) graded now, {count['already graded']} already graded, "
+                  f"{count['could not be graded']} could not be graded "
                   f"(details in {course.reports_dir / 'grading-status.csv'}).")
         elif args.command == "feedback":
             from .cohort import regenerate_feedback

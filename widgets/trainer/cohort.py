@@ -32,9 +32,12 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     score: float | None = None
     max_score: float | None = None
+    waiting_for_manual_grade: bool = False
 
     def line(self) -> str:
         score = "" if self.score is None else f" {self.score:g}/{self.max_score:g} points"
+        if self.score is not None and self.waiting_for_manual_grade:
+            score += " so far (written answer not graded yet)"
         notes = "".join(f"\n      - {n}" for n in self.notes)
         return f"{self.learner}: {self.status}{score}{notes}"
 
@@ -126,15 +129,15 @@ def _plain_error(result: dict) -> str:
     return "nbgrader could not grade it: " + (errors[-1] if errors else lines[-1] if lines else "unknown reason")
 
 
-def _score(course: Course, module: str, learner: str) -> tuple[float | None, float | None]:
+def _score(course: Course, module: str, learner: str) -> tuple[float | None, float | None, bool]:
     from nbgrader.api import MissingEntry
 
     with course.gradebook() as gb:
         try:
             submission = gb.find_submission(module, learner)
         except MissingEntry:
-            return None, None
-        return submission.score, submission.max_score
+            return None, None, False
+        return submission.score, submission.max_score, bool(submission.needs_manual_grade)
 
 
 def _already_graded(course: Course, module: str, learner: str) -> bool:
@@ -174,7 +177,7 @@ def grade_one(course: Course, api, module: str, learner: str, *, feedback: bool 
         made = api.generate_feedback(module, learner, force=True)
         if not made.get("success"):
             outcome.notes.append("graded, but its feedback could not be written: " + _plain_error(made))
-    outcome.score, outcome.max_score = _score(course, module, learner)
+    outcome.score, outcome.max_score, outcome.waiting_for_manual_grade = _score(course, module, learner)
     return outcome
 
 

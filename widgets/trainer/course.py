@@ -146,7 +146,11 @@ class Course:
         ensure_tools_on_path()
         from nbgrader.apps.api import NbGraderAPI
 
-        api = NbGraderAPI(config=self.config_copy())
+        config = self.config_copy()
+        # Keep the grading kernel's own start-up notices off the trainer's screen (cell output is unaffected).
+        extra = list(config.Execute.get("extra_arguments", []))
+        config.Execute.extra_arguments = [*extra, "--IPKernelApp.log_level=ERROR"]
+        api = NbGraderAPI(config=config)
         api.log_level = "WARN"
         return api
 
