@@ -209,3 +209,27 @@ def test_grading_again_changes_nothing_and_reports_each_new_problem(demo_course,
     assert "time limit" in " ".join(outcomes["test.slow"].notes)
     # The loop stopped q1's answer cell after q1_answer was set; q2-q4 were never answered.
     assert submission(course, "test.slow")["auto"] == 1
+
+
+SOURCE_MODULES = sorted(p for p in (ROOT / "source").iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+
+
+@pytest.mark.parametrize("module_dir", SOURCE_MODULES, ids=[p.name for p in SOURCE_MODULES])
+def test_the_demo_can_answer_every_autograded_question_of_each_course_module(module_dir):
+    """The demo's right answers pass the hidden check; its wrong answers fail it but pass the format check."""
+    from widgets import checks
+
+    module = read_module(module_dir)
+    key = answer_key(module)
+    assert {i.grade_id for i in module.items if not i.manual} == set(key)
+    for entry in key.values():
+        wrong = demo.wrong_answer(entry)
+        checks.expect(entry["variable"], entry["correct"], entry["correct"])
+        with pytest.raises(checks.AnswerProblem):
+            checks.expect(entry["variable"], wrong, entry["correct"])
+        if entry["kind"] == "choice":
+            checks.check_choice(entry["variable"], wrong, entry["options"])
+        elif entry["kind"] == "choices":
+            checks.check_choices(entry["variable"], wrong, entry["options"])
+        elif entry["kind"] == "number":
+            checks.check_number(entry["variable"], wrong, *entry["range"])
