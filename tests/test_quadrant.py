@@ -65,3 +65,10 @@ def test_chart_without_clients_says_so():
 def test_every_quadrant_has_a_setting():
     assert set(QUADRANTS) == {"I", "II", "III", "IV"}
     assert all(q.setting and q.short_setting for q in QUADRANTS.values())
+
+
+def test_chart_refuses_more_clients_than_a_quadrant_holds():
+    nine = [(f"Client {n}", "low", "low") for n in range(9)]
+    quadrant_chart(nine[:8])
+    with pytest.raises(ValueError, match="at most 8 clients fit in quadrant I"):
+        quadrant_chart(nine)

@@ -141,6 +141,14 @@ def test_quadrant_view_places_clients_and_describes_the_chart():
     assert view.clients == [] and "No clients placed yet" in view.figure.alt_text
 
 
+def test_quadrant_view_explains_a_full_quadrant():
+    view = quadrant_view([(f"Client {n}", "low", "low") for n in range(8)])
+    view.name.value, view.mental_health.value, view.substance_use.value = "Ninth", "low", "low"
+    view.place_button.click()
+    assert "Not placed: at most 8 clients fit in quadrant I" in shown(view.message)
+    assert len(view.clients) == 8
+
+
 def test_iop_builder_adds_and_removes_sessions():
     builder = iop_week_builder()
     assert "below the IOP minimum of 9 hours" in shown(builder.message)

@@ -89,6 +89,7 @@ def place(mh_severity: str, su_severity: str) -> Placement:
     return Placement(quadrant.numeral, mh, su, quadrant.setting, quadrant.subgroups, SOURCE, text)
 
 
+MAX_PER_QUADRANT = 8  # two columns of four names fit in a cell
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 # Where each quadrant sits on the chart: x = substance-use severity, y = mental-health severity.
 _CELL = {"I": (0, 0), "II": (0, 1), "III": (1, 0), "IV": (1, 1)}
@@ -97,6 +98,9 @@ _CELL = {"I": (0, 0), "II": (0, 1), "III": (1, 0), "IV": (1, 1)}
 def quadrant_chart(clients: Iterable[tuple[str, str, str]], title: str = "Clients in the four quadrants"):
     """Chart named clients, each (name, mental-health severity, substance-use severity); an AccessibleFigure."""
     placed = [(str(name), place(mh, su)) for name, mh, su in clients]
+    for numeral in QUADRANTS:
+        if sum(p.quadrant == numeral for _, p in placed) > MAX_PER_QUADRANT:
+            raise ValueError(f"quadrant chart: at most {MAX_PER_QUADRANT} clients fit in quadrant {numeral}")
     with plt.rc_context({"font.size": FONT_SIZE}):
         fig, ax = new_figure(8.0, 7.0)
         for numeral, (col, row) in _CELL.items():

@@ -64,11 +64,17 @@ class QuadrantView(w.VBox):
             self.message.value = _status("Type a name and choose both severities, then press Place client.")
             return
         placement = place(self.mental_health.value, self.substance_use.value)
-        self.clients = [c for c in self.clients if c[0] != name] + [(name, placement.mental_health,
-                                                                      placement.substance_use)]
+        clients = [c for c in self.clients if c[0] != name] + [(name, placement.mental_health,
+                                                                 placement.substance_use)]
+        try:
+            self.figure = quadrant_chart(clients)
+        except ValueError as problem:
+            self.message.value = _status(f"Not placed: {str(problem).removeprefix('quadrant chart: ')}.")
+            return
+        self.clients = clients
         self.message.value = _status(f"{name} placed. {placement.text}")
         self.name.value = ""
-        self._draw()
+        self.chart.value = self.figure.to_html()
 
     def clear(self) -> None:
         self.clients = []
