@@ -117,6 +117,13 @@ def test_deleted_graded_cell_is_restored_and_graded(graded):
     assert last.grade_id in ids
 
 
+def test_gradebook_counts_each_point_once(graded):
+    tasks = [c for c in graded.source.cells if nbgrader_meta(c).get("task")]
+    written = sum(nbgrader_meta(c)["points"] for c in tasks)
+    with Gradebook(f"sqlite:///{graded.course}/gradebook.db", "cod-iop") as gb:
+        assert gb.find_assignment(graded.module).max_score == graded.total + written
+
+
 def test_feedback_is_generated_for_every_learner(graded):
     nbgrader("generate_feedback", graded.module, cwd=graded.course)
     for student in ("solution", "untouched", "some-wrong", "tampered", "deleted-cell"):

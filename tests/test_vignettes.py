@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import subprocess
 import sys
 from pathlib import Path
@@ -47,7 +48,7 @@ def play_every_path(vignette):
             assert all(b.description and b.tooltip for b in buttons), "every choice button is labelled"
             expected += node.choices[index].score
             buttons[index].click()
-            assert node.choices[index].text in player.feedback.value
+            assert html.escape(node.choices[index].text) in player.feedback.value
         assert player.session.finished and not player.choices.children
         assert "Debrief" in player.situation.value
         assert f"{expected} of {vignette.max_score} possible points" in player.situation.value

@@ -1,5 +1,6 @@
 """Knowledge-check helpers: friendly format checks for learners, and the marking checks for grading.
 
+The format checks print a tick and return nothing, so a check cell shows one line and no stray value.
 A learner who has not answered, or typed an answer in the wrong form, sees one plain sentence saying what
 to type, not a Python traceback: AnswerProblem renders itself that way in IPython (`_render_traceback_`)
 while still failing the cell, so nbgrader's Validate button and autograder count it as not passed.
@@ -39,7 +40,7 @@ def _not_answered(name: str, example: str) -> AnswerProblem:
     )
 
 
-def check_choice(name: str, value, choices: Iterable[str]) -> str:
+def check_choice(name: str, value, choices: Iterable[str]) -> None:
     """One answer from a list of options (letters, quadrant numerals, band names...)."""
     choices = list(choices)
     if value is None:
@@ -50,10 +51,9 @@ def check_choice(name: str, value, choices: Iterable[str]) -> str:
             f"{_question(name)}: answer with one of {_quoted(choices)}, in quotes. You have {value!r}."
         )
     print(f"\u2713 {_question(name)}: answer recorded ({normal[_normal_letter(value)]}).")
-    return normal[_normal_letter(value)]
 
 
-def check_choices(name: str, value, choices: Iterable[str]) -> set[str]:
+def check_choices(name: str, value, choices: Iterable[str]) -> None:
     """Several answers from a list of options, given as a list or set: ["A", "C"]."""
     choices = list(choices)
     if value is None:
@@ -69,10 +69,9 @@ def check_choices(name: str, value, choices: Iterable[str]) -> set[str]:
         raise AnswerProblem(f"{_question(name)}: each answer must be one of {_quoted(choices)}. You have {value!r}.")
     chosen = {normal[v] for v in picked}
     print(f"\u2713 {_question(name)}: answers recorded ({', '.join(sorted(chosen))}).")
-    return chosen
 
 
-def check_number(name: str, value, minimum: float, maximum: float) -> float:
+def check_number(name: str, value, minimum: float, maximum: float) -> None:
     """A number between minimum and maximum (a score, hours, a percentage)."""
     if value is None:
         raise _not_answered(name, str(int(minimum)))
@@ -81,7 +80,6 @@ def check_number(name: str, value, minimum: float, maximum: float) -> float:
     if not minimum <= value <= maximum:
         raise AnswerProblem(f"{_question(name)}: the answer must be between {minimum:g} and {maximum:g}. You have {value!r}.")
     print(f"\u2713 {_question(name)}: answer recorded ({value:g}).")
-    return value
 
 
 def expect(name: str, value, correct) -> None:
