@@ -33,13 +33,14 @@ SEQUENCE = [PALETTE[name] for name in ("blue", "orange", "bluish green", "vermil
 HATCHES = ["", "//", "..", "xx", "\\\\", "++", "oo", "--"]
 
 FONT_SIZE = 11
+# Every chart of the course is lettered at a size readable at normal zoom, including text added after the
+# figure is made (labels, annotations), so the size is set for the whole kernel, not per figure.
+matplotlib.rcParams["font.size"] = FONT_SIZE
 
 
 def new_figure(width: float = 7.5, height: float = 4.0):
-    """A figure sized and lettered to be readable at normal zoom."""
-    with plt.rc_context({"font.size": FONT_SIZE}):
-        fig, ax = plt.subplots(figsize=(width, height), dpi=100)
-    return fig, ax
+    """A figure sized to be readable at normal zoom."""
+    return plt.subplots(figsize=(width, height), dpi=100)
 
 
 @dataclass
