@@ -39,7 +39,8 @@ PATTERN_NOTES = {
     "struggling": "answers only every third question correctly (the first, fourth, ...)",
     "misconception": "right except the module's last question, where the whole group picks the same wrong option",
     "late": "answers like a strong learner but submits after the due date",
-    "tampered": "misses the highest-scoring question and rewrites its test cell to pass",
+    "tampered": "in the first module, misses the highest-scoring question and rewrites its test cell to pass "
+                "(strong answers elsewhere)",
     "broken": "submits a damaged notebook file in the first module (average answers elsewhere)",
     "missing": "never submits anything",
 }
@@ -87,6 +88,8 @@ def answers_correct(pattern: str, module: Module, first_module: bool) -> dict[st
     items = autograded_items(module)
     if pattern == "broken" and not first_module:
         pattern = "average"
+    if pattern == "tampered" and not first_module:
+        pattern = "strong"
     right = {}
     for index, item in enumerate(items):
         if pattern in ("strong", "late"):
@@ -108,14 +111,6 @@ def tampered_item(module: Module) -> str | None:
     """The item a tampering learner rewrites: the first with the most points."""
     items = autograded_items(module)
     return max(items, key=lambda item: item.points).grade_id if items else None
-
-
-def expected_auto_score(pattern: str, module: Module, first_module: bool = True) -> float | None:
-    """The autograded points a pattern must earn (None: nothing to grade)."""
-    if pattern == "missing" or (pattern == "broken" and first_module):
-        return None
-    right = answers_correct(pattern, module, first_module)
-    return sum(item.points for item in autograded_items(module) if right[item.grade_id])
 
 
 def written_points(pattern: str, points: float) -> float:
@@ -242,7 +237,9 @@ def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | N
     if not modules:
         raise ValueError(f"{dest / 'source'} holds no module to release.")
     people = cohort(learners)
-    progress(f"Demo course in {dest}: {len(modules)} module(s), {len(people)} learner(s).")
+    progress(f"Demo course in {dest}: {len(modules)} module(s), {len(people)} learner(s), all fictional:")
+    for person in people:
+        progress(f"  {person.id:22} {person.pattern}: {PATTERN_NOTES[person.pattern]}")
 
     roster = dest / "roster.csv"
     with roster.open("w", newline="") as handle:
@@ -299,7 +296,7 @@ def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | N
     progress("")
     progress("Grading problems, per learner:" if problems else "No grading problems.")
     for o in problems:
-        progress(f"  {o.module} {o.line()}")
+        progress(f"  {o.module} {o.learner}: {o.status}" + "".join(f"\n      - {n}" for n in o.notes))
     places = {
         "course": dest,
         "gradebook": course.gradebook_path,
