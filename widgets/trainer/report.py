@@ -148,8 +148,7 @@ def score_figure(data: CohortData) -> AccessibleFigure | None:
     ax.invert_yaxis()
     ax.set_xlabel("Learners with a graded submission")
     ax.set_title("Score bands per module")
-    ax.legend(title="Module score", loc="upper center", bbox_to_anchor=(0.5, -0.25 - 0.05 * len(modules)),
-              ncol=4, frameon=False)
+    ax.legend(title="Module score", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     alt = "Learners per score band, by module. " + " ".join(
         f"{m}: " + ", ".join(f"{counts[m][b]} {b}" for b in labels) + "." for m in modules)
     return AccessibleFigure.from_matplotlib(fig, "Score bands per module", alt)
