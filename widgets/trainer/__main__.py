@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
             from .cohort import regenerate_feedback
 
             regenerate_feedback(course, args.module)
-            print(f"Feedback is in {course.root / 'feedback'}; learners fetch it from the Assignments panel.")
+            print(f"Feedback is in {course.root / 'feedback'}; learners press Fetch Feedback in Nbgrader > Assignment List.")
         elif args.command == "report":
             from .report import write_report
 
