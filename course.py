@@ -116,6 +116,7 @@ def ensure_course(root: Path = ROOT) -> None:
     local exchange, where the Assignments panel finds it.
     """
     (root / ".exchange").mkdir(exist_ok=True)
+    (root / ".exchange").chmod(0o777)  # nbgrader wants an exchange everyone can write to, and says so otherwise
     (root / "my-work").mkdir(exist_ok=True)
     nbgrader = str(BIN / "nbgrader")
     scratch = root / ".venv" / "course-scratch"

@@ -4,6 +4,7 @@ widget gives the right feedback when driven without a browser."""
 from __future__ import annotations
 
 import copy
+import html
 from pathlib import Path
 
 import pytest
@@ -189,7 +190,9 @@ def test_a_right_answer_shows_why_and_its_source(principles):
     view.check_button.click()
     assert "Correct" in view.feedback.value
     assert "evaluating anyone" in view.feedback.value
-    assert "COCE-OP3" in view.feedback.value
+    from widgets.sources import lookup
+
+    assert html.escape(lookup("COCE-OP3").citation()) in view.feedback.value
     assert view.retry_button.layout.display == "none"
 
 

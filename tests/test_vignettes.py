@@ -175,3 +175,20 @@ def test_schema_command_prints_a_schema_with_a_description_on_every_field():
 
     walk(schema, "vignette")
     assert schema["additionalProperties"] is False
+
+
+def test_feedback_never_cites_a_source_the_reference_marks_not_citable():
+    from widgets.sources import SECONDARY, all_sources
+
+    not_citable = [s for s in all_sources().values() if not s.citable]
+    for path in CONTENT_FILES:
+        vignette = load(path)
+        player = VignettePlayer(vignette)
+        for node in vignette.nodes.values():
+            for index, choice in enumerate(node.choices):
+                player.session.current = node
+                player.choose(index)
+                shown = player.feedback.value
+                assert not any(html.escape(s.title) in shown for s in not_citable), (vignette.id, node.id)
+                if any(not all_sources()[k].citable for k in choice.sources):
+                    assert SECONDARY in shown

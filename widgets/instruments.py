@@ -49,6 +49,8 @@ class Instrument:
     positive_reported_by: str | None = None  # attribution when that threshold is an [S] rule
     answer_labels: dict | None = None  # response wording shown beside each numeric answer
     reverse_items: frozenset[int] = frozenset()  # 1-based items where "no" scores the point
+    # How a result states `positive`; the AUDIT has zones, not a positive screen, so it says what this tool means.
+    positive_wording: str = "{yes} screen ({at} or more is positive)."
 
     @property
     def item_count(self) -> int:
@@ -124,7 +126,9 @@ INSTRUMENTS: dict[str, Instrument] = {
                Band("harmful", 16, 19, "simple advice plus brief counseling and monitoring"),
                Band("possible dependence", 20, 40, "refer for diagnostic evaluation and treatment",
                     reported_by=AUDIT_ZONE4_REPORTED_BY)),
-        positive_at=8),
+        positive_at=8,
+        positive_wording=("The total is {above} zone I (low risk). The guideline names zones, not a positive screen; "
+                          "this tool's 'positive' means above zone I.")),
     "auditc": Instrument(
         "auditc", "AUDIT-C", "alcohol use", "AUDIT-C: the first three (consumption) questions of the WHO AUDIT",
         ("How often you drink", "Drinks on a typical day", "How often 6 or more drinks"),

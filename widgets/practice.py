@@ -21,7 +21,7 @@ import jsonschema
 import yaml
 
 from widgets import CONTENT
-from widgets.sources import all_sources
+from widgets.sources import all_sources, source_line
 
 SCHEMA_VERSION = 1
 PRACTICE_DIR = CONTENT / "practice"
@@ -105,8 +105,7 @@ class Result:
     sources: tuple[str, ...]
 
     def citation_text(self) -> str:
-        known = all_sources()
-        return "; ".join(f"[{key}] {known[key].title}" for key in self.sources)
+        return source_line(self.sources)
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ QUADRANTS = {
         "usually intermediate-level substance abuse programs, sometimes coordinated with mental health programs",
         "substance abuse\nprograms, sometimes\nwith mental health"),
     "IV": Quadrant(
-        "IV", "high", "high", "high-severity mental disorder with high-severity SUD",
+        "IV", "high", "high", "two subgroups, each needing intensive, comprehensive, integrated services",
         "intensive, comprehensive, integrated services",
         "intensive,\ncomprehensive,\nintegrated services",
         subgroups=("serious and persistent mental illness (SPMI) with severe, unstable SUD",
@@ -81,11 +81,15 @@ def place(mh_severity: str, su_severity: str) -> Placement:
     """The quadrant for a mental-health severity and a substance-use severity, each "low" or "high"."""
     mh, su = _severity("mental-health", mh_severity), _severity("substance-use", su_severity)
     quadrant = next(q for q in QUADRANTS.values() if (q.mental_health, q.substance_use) == (mh, su))
-    text = (f"Quadrant {quadrant.numeral}: {mh} mental-health severity, {su} substance-use severity. TIP 42 (2005), "
-            f"Figure 2-1 describes it as {quadrant.description}; typical setting: {quadrant.setting}.")
+    text = f"Quadrant {quadrant.numeral}: {mh} mental-health severity, {su} substance-use severity. "
     if quadrant.subgroups:
+        # Figure 2-1 describes quadrant IV only by its two subgroups; "high and high" is this tool's grid.
         listed = "; ".join(f"({letter}) {s}" for letter, s in zip("ab", quadrant.subgroups, strict=True))
-        text += f" Quadrant IV has two subgroups: {listed}. Both need intensive, comprehensive, integrated services."
+        text += (f"TIP 42 (2005), Figure 2-1 describes quadrant IV by two subgroups: {listed}. Both need intensive, "
+                 "comprehensive, integrated services.")
+    else:
+        text += (f"TIP 42 (2005), Figure 2-1 describes it as {quadrant.description}; "
+                 f"typical setting: {quadrant.setting}.")
     return Placement(quadrant.numeral, mh, su, quadrant.setting, quadrant.subgroups, SOURCE, text)
 
 
@@ -127,7 +131,8 @@ def quadrant_chart(clients: Iterable[tuple[str, str, str]], title: str = "Client
         ax.set_aspect("equal")
     lines = [f"{name}: quadrant {p.quadrant} ({p.mental_health} mental-health, {p.substance_use} "
              f"substance-use severity)" for name, p in placed]
-    alt = ("Four-quadrant grid (TIP 42, 2005, Figure 2-1): substance-use severity low to high from left to right, "
+    alt = ("Four-quadrant grid (quadrants as in TIP 42, 2005, Figure 2-1; this chart's layout): substance-use "
+           "severity low to high from left to right, "
            "mental-health severity low to high from bottom to top. "
            + ("; ".join(lines) + "." if lines else "No clients placed yet."))
     return AccessibleFigure.from_matplotlib(fig, title, alt)

@@ -111,7 +111,8 @@ def _banded(spec: Instrument, total: int, *, next_step_band=None, extra: str = "
     positive = total >= spec.positive_at
     acting = next_step_band or band
     parts = [f"{spec.name} total {total} of {spec.max_total}: {band.name} ({band.low}-{band.high}).",
-             f"{'Positive' if positive else 'Not a positive'} screen ({spec.positive_at} or more is positive)."]
+             spec.positive_wording.format(yes="Positive" if positive else "Not a positive",
+                                          above="above" if positive else "not above", at=spec.positive_at)]
     if extra:
         parts.append(extra)
     if acting.action:
@@ -143,8 +144,8 @@ def _score_audit(spec, answers, options):
     triggers = [name for name, (items, at_least) in AUDIT_NEXT_HIGHER.items()
                 if any(answers[i - 1] >= at_least for i in items)]
     zone = spec.band_index(spec.band_for(total).name)
-    extra = (f"That is zone {AUDIT_ZONES[zone]} of I-IV (0-7, 8-15, 16-19, 20-40); positive here means above "
-             "zone I. Cut-offs may vary by country (Australian Comorbidity Guidelines, citing WHO 2001).")
+    extra = (f"That is zone {AUDIT_ZONES[zone]} of I-IV (0-7, 8-15, 16-19, 20-40). "
+             "Cut-offs may vary by country (Australian Comorbidity Guidelines, citing WHO 2001).")
     acting = None
     if triggers:
         extra += (f" The answers score 2 or more on Q4-6 or 4 on Q9-10 (here: {' and '.join(triggers)}), and the "
@@ -233,7 +234,8 @@ def _score_cssrs(spec, responses, options):
     total = sum(a is True for a in answers)
     if answers[3] or answers[4] or (answers[5] and recent):
         risk, step = "high", CSSRS_HIGH_STEP
-        text = (f"High risk. {_sentence(CSSRS_TRIAGE_RULE)} That calls for {CSSRS_HIGH_STEP}. "
+        text = (f"Severe risk by the triage rule (this tool's risk level: high). {_sentence(CSSRS_TRIAGE_RULE)} "
+                f"That calls for {CSSRS_HIGH_STEP}. "
                 f"Where to get help: {CRISIS_LINE}")
     elif total:
         risk, step = "review", None

@@ -16,10 +16,15 @@ import ipywidgets as w
 
 from widgets.instruments import CAGEAID_THRESHOLDS, PCL5_CUTOFF_RANGE, Instrument, instrument
 from widgets.screening import CRISIS_LINE, ScreeningResult, points, score
-from widgets.sources import lookup
+from widgets.sources import source_line
 
 _LABEL = {"description_width": "28em"}
 _OPTION_NAMES = {"sex": "sex", "cutoff": "cut-off", "threshold": "positive at", "recent_behavior": "6b"}
+
+
+# The C-SSRS result in words: "severe risk" is the triage rule's own term.
+_RISK_HEADLINES = {"high": "Risk: high (severe risk by the triage rule)",
+                   "review": "Risk: review (something was endorsed)", "none": "Risk: nothing endorsed"}
 
 
 def _row() -> w.Layout:
@@ -28,8 +33,7 @@ def _row() -> w.Layout:
 
 
 def _cited(keys) -> str:
-    sources = [lookup(k) for k in keys]
-    return "; ".join(html.escape(s.citation()) for s in sources if s.citable)
+    return html.escape(source_line(keys))
 
 
 def _buttons(description: str, options, value=None, width: str = "5em") -> w.ToggleButtons:
@@ -166,7 +170,7 @@ class ScreeningForm(w.VBox):
         return self._result_block(self.result)
 
     def _result_block(self, result: ScreeningResult) -> str:
-        headline = f"Risk: {result.risk}" if result.risk else f"Total {result.total}: {result.band}"
+        headline = _RISK_HEADLINES[result.risk] if result.risk else f"Total {result.total}: {result.band}"
         rows = [f"<p><strong>{html.escape(headline)}</strong> · "
                 f"{'positive screen' if result.positive else 'not a positive screen'}</p>",
                 f"<p><strong>Next step tied to this result:</strong> "

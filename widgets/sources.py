@@ -69,6 +69,19 @@ def lookup(key: str) -> Source:
         raise KeyError(f"unknown source key {key!r}: it is not in the clinical reference's Sources table") from None
 
 
+SECONDARY = "a secondary source (reported, not confirmed in a primary document)"
+
+
+def source_line(keys) -> str:
+    """What a learner reads under feedback: citable sources by title, and the rest only as "a secondary
+    source" - rows the reference marks not citable are never cited, but a reported fact still says so."""
+    sources = [lookup(key) for key in keys]
+    cited = [s.citation() for s in sources if s.citable]
+    if any(not s.citable for s in sources):
+        cited.append(SECONDARY)
+    return "; ".join(dict.fromkeys(cited))
+
+
 def write_sources_yaml(sources: list[Source], path: Path) -> None:
     header = "# Generated from shared/clinical-reference.md by `python -m widgets.sources sync`. Do not edit.\n"
     rows = [{"key": s.key, "title": s.title, "note": s.note} for s in sources]

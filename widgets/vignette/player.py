@@ -11,7 +11,7 @@ import html
 
 import ipywidgets as w
 
-from widgets.sources import lookup
+from widgets.sources import source_line
 from widgets.vignette.model import Session, Vignette
 
 # Long choice texts wrap instead of being cut off; focus stays clearly visible for keyboard users.
@@ -29,7 +29,7 @@ def _paragraphs(text: str) -> str:
 
 
 def _cite(keys) -> str:
-    return "; ".join(html.escape(lookup(k).title) for k in keys)
+    return html.escape(source_line(keys))
 
 
 def _points(n: int) -> str:
