@@ -16,6 +16,7 @@ import pytest
 
 from .lab import ARTIFACTS, ROOT, LabServer, copy_course, course
 from .notebook_page import Console, Steps
+from .rendering import VIEWPORT, Renderings
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
@@ -23,7 +24,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps",
     "--disable-extensions", "--mute-audio",
 ]
-VIEWPORT = {"width": 1400, "height": 900}
 
 
 def in_ci() -> bool:
@@ -83,6 +83,13 @@ def browser(chromium_path):
                                               timeout=60_000)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def renderings(browser, lab) -> Renderings:
+    """Every notebook run once, on demand; axe runs too when axe-core is there (the accessibility tests
+    ask for `axe_source` themselves, so its absence skips or fails only them)."""
+    return Renderings(browser, lab, AXE.read_text(encoding="utf-8") if AXE.exists() else None)
 
 
 def artifact_folder(node) -> str:

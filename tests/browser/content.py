@@ -70,3 +70,10 @@ def answer_cells(released: Path, root: Path = ROOT) -> list[tuple[int, str, str]
             if meta.get("grade_id") in solutions:
                 found.append((index, meta["grade_id"], solutions[meta["grade_id"]]))
     return found
+
+
+def course_id(root: Path = ROOT) -> str:
+    """The course id nbgrader_config.py sets (the exchange folder's name)."""
+    match = re.search(r"CourseDirectory\.course_id\s*=\s*['\"]([^'\"]+)", (root / "nbgrader_config.py").read_text())
+    assert match, "nbgrader_config.py sets no CourseDirectory.course_id"
+    return match.group(1)

@@ -143,15 +143,6 @@ def error_outputs(panel: Locator) -> list[ErrorOutput]:
     return found
 
 
-def unexpected_errors(panel: Locator) -> list[ErrorOutput]:
-    return [e for e in error_outputs(panel) if not UNANSWERED.match(e.text)]
-
-
-def save(page: Page) -> None:
-    page.keyboard.press("Control+s")
-    expect(page.locator(".jp-mod-current .jp-mod-dirty")).to_have_count(0, timeout=UI_SECONDS * 1000)
-
-
 def replace_cell_text(cell: Locator, text: str) -> None:
     """Type into a code cell as a learner does: click in it, select everything, type."""
     editor = cell.locator(".jp-InputArea-editor .cm-content")
@@ -207,3 +198,62 @@ def play_to_the_end(player: Locator, press, steps: Steps | None = None) -> list[
 def run_cells_through(panel: Locator, last: int) -> None:
     for index in range(last + 1):
         run_cell(panel, index)
+
+
+# -- accessibility: axe-core and figures --------------------------------------------------------------
+
+# Our content in a notebook: rendered Markdown cells and every cell's outputs (widgets included).
+# Everything else on the page (menus, side bars, tool bars, prompts, editors) is JupyterLab's.
+OUR_CONTENT = [".jp-Notebook .jp-Cell .jp-MarkdownOutput", ".jp-Notebook .jp-Cell .jp-OutputArea-output"]
+SERIOUS = ("serious", "critical")
+
+AXE_RUN = """async ([include, exclude]) => {
+  const context = include ? {include: include.map(s => [s])} : {exclude: exclude.map(s => [s])};
+  const result = await axe.run(context, {resultTypes: ['violations']});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 300), impact: n.impact,
+                              summary: (n.failureSummary || '').slice(0, 400)}))
+  }));
+}"""
+
+FIGURES = """(selectors) => {
+  const outputs = document.querySelectorAll(selectors.join(','));
+  const figures = [], bareImages = [];
+  outputs.forEach(output => {
+    output.querySelectorAll('figure.course-figure').forEach(f => {
+      const img = f.querySelector('img'), caption = f.querySelector('figcaption');
+      figures.push({alt: img ? img.getAttribute('alt') : null, caption: caption ? caption.innerText.trim() : null});
+    });
+    output.querySelectorAll('img').forEach(img => {
+      if (!img.closest('figure.course-figure')) bareImages.push({alt: img.getAttribute('alt'), src: img.src.slice(0, 60)});
+    });
+  });
+  return {figures, bareImages};
+}"""
+
+
+def run_axe(page: Page, axe_source: str, *, ours: bool) -> list[dict]:
+    """axe-core's violations inside our content (ours=True) or in the rest of the page (ours=False)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source)
+    return page.evaluate(AXE_RUN, [OUR_CONTENT, None] if ours else [None, OUR_CONTENT])
+
+
+def serious(violations: list[dict]) -> list[dict]:
+    return [v for v in violations if v["impact"] in SERIOUS]
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']} - {v['helpUrl']}")
+        for node in v["nodes"][:5]:
+            lines.append(f"    at {node['target']}: {node['html'][:160]}")
+            if node["summary"]:
+                lines.append("      " + node["summary"].replace("\n", " ")[:300])
+    return "\n".join(lines)
+
+
+def figures_on_page(page: Page) -> dict:
+    return page.evaluate(FIGURES, OUR_CONTENT[1:])
