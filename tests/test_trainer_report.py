@@ -194,3 +194,10 @@ def test_a_certificate_for_all_eight_modules_fits_on_one_page(tmp_path):
     path = tmp_path / "one.pdf"
     certificate_pdf(path, "Zoë Núñez-Okafor", data, datetime.date(2026, 11, 27), 0.8)
     assert len(re.findall(rb"/Type\s*/Page\b(?!s)", path.read_bytes())) == 1
+
+
+def test_follow_up_summary_has_one_line_per_learner_most_items_first(small):
+    lines = report.follow_up_by_learner(report.follow_up_rows(small, threshold=0.8))
+    assert [line["learner"] for line in lines] == ["ben", "cy", "dee"]
+    assert {line["learner"]: (line["not_submitted"], line["below_mastery"]) for line in lines} == {
+        "ben": ("", "1.2"), "cy": ("", "1.1"), "dee": ("01-module", "")}

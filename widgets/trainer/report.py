@@ -125,6 +125,22 @@ def follow_up_rows(data: CohortData, threshold: float) -> list[dict]:
     return rows
 
 
+def follow_up_by_learner(rows: list[dict]) -> list[dict]:
+    """One line per learner (most to follow up first): a table that stays readable for a large cohort."""
+    grouped: dict[str, dict[str, list[str]]] = {}
+    for row in rows:
+        reasons = grouped.setdefault(row["learner"], {"not submitted": [], "could not be graded": [],
+                                                      "below mastery": []})
+        what = row["details"].split(":")[0].split(" ")[0] if row["reason"] == "below mastery" else row["module"]
+        reasons[row["reason"]].append(what)
+    lines = [{"learner": learner, "items": sum(len(v) for v in reasons.values()),
+              "not_submitted": ", ".join(reasons["not submitted"]),
+              "could_not_be_graded": ", ".join(reasons["could not be graded"]),
+              "below_mastery": ", ".join(reasons["below mastery"])}
+             for learner, reasons in grouped.items()]
+    return sorted(lines, key=lambda line: (-line["items"], line["learner"]))
+
+
 # ---------------------------------------------------------------- figures
 
 def score_figure(data: CohortData) -> AccessibleFigure | None:
@@ -307,8 +323,14 @@ def write_report(course: Course, threshold: float = 0.8, data: CohortData | None
         "Every table is also a CSV file in this folder.</p>",
         "<h2>Who needs follow-up</h2>",
         "<p>Learners who have not submitted, whose submission could not be graded, or who are below the "
-        "mastery threshold on an objective (follow-up.csv).</p>",
+        "mastery threshold on an objective, most to follow up first; objectives are listed by number "
+        "(see the list under Mastery per learning objective).</p>",
+        _table(follow_up_by_learner(follow),
+               [("learner", "Learner"), ("items", "Items"), ("not_submitted", "Not submitted"),
+                ("could_not_be_graded", "Could not be graded"), ("below_mastery", "Objectives below mastery")]),
+        "<details><summary>Every follow-up item, with details (follow-up.csv)</summary>",
         _table(follow, [("learner", "Learner"), ("module", "Module"), ("reason", "Reason"), ("details", "Details")]),
+        "</details>",
         "<h2>Scores per module</h2>",
         figures["scores"].to_html() if figures["scores"] else "<p>No graded submission yet.</p>",
         _table(summary, [("module", "Module"), ("title", "Title"), ("graded", "Graded"),
