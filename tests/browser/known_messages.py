@@ -14,6 +14,8 @@ KNOWN_CONSOLE_MESSAGES: dict[str, str] = {
     # formgrader's grading page loads MathJax from a public CDN; offline the script is absent and the
     # page's own start-up code then reports it. Grading works without it (the course has no equations).
     r"^page error: MathJax is not defined": "formgrader without its CDN-hosted MathJax",
+    r"^Failed to load resource: net::ERR_[A-Z_]+ \[https://cdnjs\.cloudflare\.com/ajax/libs/mathjax/":
+        "the same MathJax script, refused offline (reported or not, depending on timing)",
 }
 
 # Accessibility rules that axe reports in JupyterLab's own interface (menus, side bars, tool bars,

@@ -81,7 +81,12 @@ def test_a_learner_fetches_and_submits_every_module_from_the_assignments_panel(l
     page.locator("#jp-menu-panel .lm-MenuBar-itemLabel", has_text="Nbgrader").click()
     page.locator('#jp-mainmenu-nbgrader li[data-command="nbgrader:open-assignment-list"]').click()
     expect(page.locator("#released_assignments_list")).to_be_visible()
+    expect(page.locator("#released_assignments_list_loading")).to_be_hidden(timeout=UI_SECONDS * 1000)
     steps.shot("assignments-panel")
+    problem = page.locator("#released_assignments_list_error")
+    assert not problem.is_visible(), (
+        "the Assignments panel cannot reach the course's exchange: " + problem.inner_text().strip()
+        + "\n(nbgrader's panel reads nbgrader_config.py from the learner's folder, my-work/, too)")
 
     for module in modules:
         released = page.locator("#released_assignments_list > .list_item", has_text=module)
