@@ -1,6 +1,9 @@
 """Fixtures for the browser tests: one throwaway course and one JupyterLab server per test session,
 one headless Chromium, and a fresh page (with console capture and screenshots) per test.
 
+Run them in one pytest process (`pytest -m browser`): under pytest-xdist every worker would start its
+own server and run notebooks again.
+
 A person without Chromium or axe-core gets a skip that says how to install it; under CI (CI=true) the
 same absence fails, so the checks can never silently stop running.
 """
@@ -37,16 +40,6 @@ def missing(what: str, how: str) -> None:
     pytest.skip(message)
 
 
-def pytest_collection_modifyitems(config, items):
-    # One JupyterLab server per worker: with `pytest -n 2 --dist loadgroup` every browser test goes to
-    # the same worker.
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -68,7 +61,8 @@ def lab(tmp_path_factory, chromium_path) -> LabServer:
     base = tmp_path_factory.mktemp("browser-course")
     root = copy_course(base / "course")
     course.ensure_course(root)
-    server = LabServer(root, base / "jupyter-state", ARTIFACTS / "jupyterlab-server.log")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    server = LabServer(root, base / "jupyter-state", ARTIFACTS / f"jupyterlab-server{'-' + worker if worker else ''}.log")
     server.start()
     yield server
     server.stop()

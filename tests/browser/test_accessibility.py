@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from . import content
-from .known_messages import KNOWN_CHROME_RULES
+from .known_messages import KNOWN_CHROME_RULES, unexpected_console_messages
 from .lab import ARTIFACTS
 from .notebook_page import (
     UI_SECONDS,
@@ -34,14 +34,14 @@ MAX_TABS = 30  # more Tab presses than this between two choices is itself a barr
 
 @pytest.mark.parametrize("notebook", content.all_notebooks())
 def test_our_cells_and_outputs_have_no_serious_or_critical_accessibility_violations(
-        notebook, renderings, axe_source):
+        notebook, axe_source, renderings):
     rendering = renderings.get(notebook)
     assert rendering.axe_ours is not None
     problems = serious(rendering.axe_ours)
     assert not problems, f"axe-core, inside {notebook}'s cells (details in {rendering.folder}):\n" + describe(problems)
 
 
-def test_jupyterlab_interface_issues_are_listed_and_each_is_explained(renderings, axe_source):
+def test_jupyterlab_interface_issues_are_listed_and_each_is_explained(axe_source, renderings):
     """JupyterLab's own interface is not ours to fix, but what axe finds there is written down and each
     rule is explained in known_messages.KNOWN_CHROME_RULES; a new serious one fails until it is."""
     rendering = renderings.get(content.course.START_NOTEBOOK)
@@ -88,7 +88,7 @@ def tab_to_a_choice(page) -> dict:
 
 @pytest.mark.parametrize(("notebook", "cell"), FIRST_VIGNETTE)
 def test_a_vignette_plays_to_its_debrief_with_the_keyboard_alone(
-        notebook, cell, lab, page, steps, workspace):
+        notebook, cell, lab, page, steps, console, workspace):
     panel = open_notebook(page, lab.lab_url(notebook, workspace))
     run_cells_through(panel, cell)  # Shift+Enter on each cell, as a learner does
     player = players(cells(panel).nth(cell))
@@ -127,3 +127,5 @@ def test_a_vignette_plays_to_its_debrief_with_the_keyboard_alone(
     expect(debrief(player)).to_have_count(0, timeout=UI_SECONDS * 1000)
     expect(player.locator("button.vignette-choice").first).to_be_visible()
     steps.shot("keyboard-started-again")
+    unexpected = unexpected_console_messages(console.messages)
+    assert not unexpected, "browser console errors:\n" + "\n".join(unexpected)
