@@ -5,6 +5,7 @@ Every wait is bounded; every step can leave a screenshot in test-artifacts/<test
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,12 +69,15 @@ def wait_for_lab(page: Page) -> None:
     expect(page.locator("#jupyterlab-splash")).to_have_count(0, timeout=90_000)
 
 
-def open_notebook(page: Page, url: str) -> Locator:
-    """Open a notebook URL and wait until its kernel is idle; returns the notebook panel."""
-    page.goto(url, timeout=90_000)
+def open_notebook(page: Page, lab, notebook: str, workspace: str) -> Locator:
+    """Open a notebook of the served course; wait until all its cells are on the page and its kernel is
+    idle. Returns the notebook panel."""
+    expected = len(json.loads((lab.course_root / notebook).read_text(encoding="utf-8"))["cells"])
+    page.goto(lab.lab_url(notebook, workspace), timeout=90_000)
     wait_for_lab(page)
     panel = page.locator(".jp-NotebookPanel:visible").first
-    expect(panel.locator(".jp-Cell").first).to_be_visible(timeout=60_000)
+    # JupyterLab adds cells to the page a few at a time; count them all before working through them.
+    expect(cells(panel)).to_have_count(expected, timeout=60_000)
     wait_for_idle_kernel(panel)
     return panel
 

@@ -80,7 +80,7 @@ class Renderings:
         console.attach(page)
         steps = Steps(page, rendering.folder)
         try:
-            panel = open_notebook(page, self.lab.lab_url(notebook, "render-" + secrets.token_hex(6)))
+            panel = open_notebook(page, self.lab, notebook, "render-" + secrets.token_hex(6))
             steps.shot("opened")
             rendering.cell_count = run_all_cells_one_by_one(panel)
             steps.shot("all-cells-run")

@@ -89,7 +89,7 @@ def tab_to_a_choice(page) -> dict:
 @pytest.mark.parametrize(("notebook", "cell"), FIRST_VIGNETTE)
 def test_a_vignette_plays_to_its_debrief_with_the_keyboard_alone(
         notebook, cell, lab, page, steps, console, workspace):
-    panel = open_notebook(page, lab.lab_url(notebook, workspace))
+    panel = open_notebook(page, lab, notebook, workspace)
     run_cells_through(panel, cell)  # Shift+Enter on each cell, as a learner does
     player = players(cells(panel).nth(cell))
     expect(player.locator("button.vignette-choice").first).to_be_visible(timeout=UI_SECONDS * 1000)

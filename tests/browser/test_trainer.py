@@ -42,7 +42,7 @@ def autograded_module(lab) -> str:
 
 
 def open_formgrader(page, lab, workspace) -> FrameLocator:
-    open_notebook(page, lab.lab_url(content.course.START_NOTEBOOK, workspace))
+    open_notebook(page, lab, content.course.START_NOTEBOOK, workspace)
     page.locator("#jp-menu-panel .lm-MenuBar-itemLabel", has_text="Nbgrader").click()
     page.locator('#jp-mainmenu-nbgrader li[data-command="nbgrader:open-formgrader"]').click()
     expect(page.locator(".lm-TabBar-tab.lm-mod-current", has_text="Formgrader")).to_be_visible()
