@@ -77,3 +77,19 @@ def course_id(root: Path = ROOT) -> str:
     match = re.search(r"CourseDirectory\.course_id\s*=\s*['\"]([^'\"]+)", (root / "nbgrader_config.py").read_text())
     assert match, "nbgrader_config.py sets no CourseDirectory.course_id"
     return match.group(1)
+
+
+MARK_SCHEME = re.compile(r"^[ \t]*### BEGIN MARK SCHEME[ \t]*\n(.*?)^[ \t]*### END MARK SCHEME", re.S | re.M)
+
+
+def rubric_openings(module: str, root: Path = ROOT) -> list[tuple[str, str]]:
+    """(grade id, the first words of its rubric as the page shows them) for each written task of a module."""
+    found = []
+    for notebook in sorted((root / "source" / module).glob("*.ipynb")):
+        for cell in read(notebook)["cells"]:
+            match = MARK_SCHEME.search(source_text(cell))
+            if match:
+                first = next((line for line in match.group(1).splitlines() if line.strip()), "")
+                plain = re.sub(r"[*_#`>]|^\s*(\d+\.|-)\s+", "", first).strip()
+                found.append((nbgrader(cell).get("grade_id", "?"), plain[:40]))
+    return found

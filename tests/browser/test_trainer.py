@@ -75,12 +75,15 @@ def test_formgrader_shows_the_course_and_opens_a_submission_for_manual_grading(
     steps.shot(f"submissions-{module}")
     submission.first.click()
 
-    # The grading page: the learner's notebook with score boxes for the manually graded answers.
+    # The grading page: the learner's notebook with score boxes, and each written task with its rubric.
     expect(formgrader.locator(".cell").first).to_be_visible(timeout=UI_SECONDS * 1000)
-    score = formgrader.locator("input.score").first
-    expect(score).to_be_visible()
-    score.scroll_into_view_if_needed()
+    expect(formgrader.locator("input.score").first).to_be_visible()
     steps.shot(f"manual-grading-{module}")
+    for grade_id, rubric in content.rubric_openings(module, lab.course_root):
+        shown = formgrader.get_by_text(rubric, exact=False).first
+        expect(shown).to_be_visible(timeout=UI_SECONDS * 1000)
+        shown.scroll_into_view_if_needed()
+        steps.shot(f"rubric-{grade_id}")
 
     unexpected = unexpected_console_messages(console.messages)
     assert not unexpected, "browser console errors:\n" + "\n".join(unexpected)
