@@ -112,7 +112,10 @@ def test_a_vignette_plays_to_its_debrief_with_the_keyboard_alone(
             now = tab_to_a_choice(page)
         assert now["outline"] != "none", f"the focused choice shows no focus outline: {now}"
         page.keyboard.press(keys[decision % 2])
-        expect(player.locator(".vignette-feedback")).to_contain_text(now["text"][:40], timeout=UI_SECONDS * 1000)
+        feedback = player.locator(".vignette-feedback")
+        expect(feedback).to_contain_text(now["text"][:40], timeout=UI_SECONDS * 1000)
+        # A screen reader announces the feedback without the learner moving there.
+        expect(feedback).to_have_attribute("aria-live", "polite")
         steps.shot(f"keyboard-choice-{decision + 1}")
     expect(debrief(player)).to_be_visible()
     steps.shot("keyboard-debrief")

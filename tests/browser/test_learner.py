@@ -3,6 +3,8 @@ knowledge checks validate, and each module goes through the exchange from fetch 
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from playwright.sync_api import expect
 
@@ -54,23 +56,59 @@ def test_every_vignette_plays_to_its_debrief_by_clicking_choices_and_starts_agai
         assert vignette["started_again"], f"{where}: 'Play this case again' did not restart the case"
 
 
+VALIDATE_SECONDS = 180  # Validate runs the whole module on the server
+
+
+def learner_copy(lab, notebook: str, name: str) -> str:
+    """A copy of a released notebook beside it, so what one test types does not reach another test."""
+    source = lab.course_root / notebook
+    copy = source.with_name(f"{source.stem}-{name}.ipynb")
+    shutil.copyfile(source, copy)
+    return copy.relative_to(lab.course_root).as_posix()
+
+
+def press_validate(page, steps):
+    page.locator("jp-button.validate-button, .validate-button").first.click()
+    dialog = page.locator(".nbgrader-SuccessDialog, .nbgrader-ErrorDialog")
+    expect(dialog).to_be_visible(timeout=VALIDATE_SECONDS * 1000)
+    steps.shot("validate-result")
+    return dialog
+
+
+def close(dialog) -> None:
+    dialog.locator("button.jp-Dialog-button").first.click()
+    expect(dialog).to_have_count(0)
+
+
 @pytest.mark.parametrize("notebook", ANSWERED_MODULES)
 def test_a_module_with_every_knowledge_check_answered_passes_validate(
         notebook, lab, page, steps, console, workspace):
-    panel = open_notebook(page, lab, notebook, workspace)
-    for index, _grade_id, solution in content.answer_cells(lab.course_root / notebook, lab.course_root):
+    answers = content.answer_cells(lab.course_root / notebook, lab.course_root)
+    panel = open_notebook(page, lab, learner_copy(lab, notebook, "answered"), workspace)
+    for index, _grade_id, solution in answers:
         cell = cells(panel).nth(index)
         replace_cell_text(cell, solution)
         expect(cell.locator(".cm-content")).to_contain_text(solution.splitlines()[0].strip())
     steps.shot("answers-typed")
 
-    page.locator("jp-button.validate-button, .validate-button").first.click()
-    dialog = page.locator(".nbgrader-SuccessDialog, .nbgrader-ErrorDialog")
-    expect(dialog).to_be_visible(timeout=180_000)
-    steps.shot("validate-result")
+    dialog = press_validate(page, steps)
     assert "nbgrader-SuccessDialog" in (dialog.get_attribute("class") or ""), dialog.inner_text()
-    dialog.locator("button.jp-Dialog-button").first.click()
-    expect(dialog).to_have_count(0)
+    close(dialog)
+    assert_console_clean(console)
+
+
+@pytest.mark.parametrize("notebook", ANSWERED_MODULES)
+def test_validate_on_an_unanswered_module_names_each_open_question_without_a_traceback(
+        notebook, lab, page, steps, console, workspace):
+    questions = len(content.answer_cells(lab.course_root / notebook, lab.course_root))
+    open_notebook(page, lab, learner_copy(lab, notebook, "unanswered"), workspace)
+
+    dialog = press_validate(page, steps)
+    assert "nbgrader-ErrorDialog" in (dialog.get_attribute("class") or ""), dialog.inner_text()
+    text = dialog.inner_text()
+    assert text.count("has no answer yet") >= questions, text
+    assert "Traceback" not in text and "most recent call" not in text, text
+    close(dialog)
     assert_console_clean(console)
 
 
