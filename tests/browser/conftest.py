@@ -63,9 +63,11 @@ def lab(tmp_path_factory, chromium_path) -> LabServer:
     course.ensure_course(root)
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     server = LabServer(root, base / "jupyter-state", ARTIFACTS / f"jupyterlab-server{'-' + worker if worker else ''}.log")
-    server.start()
-    yield server
-    server.stop()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -102,8 +102,7 @@ class LabServer:
         env = course.venv_env()
         for name, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
                           ("JUPYTER_RUNTIME_DIR", "runtime"), ("JUPYTERLAB_SETTINGS_DIR", "settings"),
-                          ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"), ("IPYTHONDIR", "ipython"),
-                          ("MPLCONFIGDIR", "matplotlib")):
+                          ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"), ("IPYTHONDIR", "ipython")):
             path = self.state_dir / sub
             path.mkdir(parents=True, exist_ok=True)
             env[name] = str(path)
