@@ -112,6 +112,19 @@ def test_validate_on_an_unanswered_module_names_each_open_question_without_a_tra
     assert_console_clean(console)
 
 
+def open_from_the_panel(page, fetched, module: str, lab, steps) -> None:
+    """Open a fetched module's notebook from the panel (the README's step 2), then go back to the panel."""
+    fetched.locator("a.assignment-notebooks-link").click()
+    for notebook in sorted((lab.course_root / "my-work" / module).glob("*.ipynb")):
+        fetched.locator(f"[id^='nbgrader-'] a:text-is('{notebook.stem}')").click()
+        tab = page.locator("#jp-main-dock-panel .lm-TabBar-tab", has_text=notebook.name)
+        expect(tab).to_be_visible(timeout=UI_SECONDS * 1000)
+        expect(page.locator(".jp-NotebookPanel:visible .jp-Cell").first).to_be_visible(timeout=UI_SECONDS * 1000)
+        steps.shot(f"opened-{notebook.stem}")
+    page.locator("#jp-main-dock-panel .lm-TabBar-tab", has_text="Assignments").click()
+    expect(page.locator("#fetched_assignments_list")).to_be_visible()
+
+
 def test_a_learner_fetches_and_submits_every_module_from_the_assignments_panel(lab, page, steps, console, workspace):
     modules = content.released_modules(lab.course_root)
     assert modules, "no module in release/"
@@ -134,6 +147,8 @@ def test_a_learner_fetches_and_submits_every_module_from_the_assignments_panel(l
         expect(fetched).to_have_count(1, timeout=UI_SECONDS * 1000)
         steps.shot(f"fetched-{module}")
         assert (lab.course_root / "my-work" / module).is_dir()
+        if module == modules[0]:
+            open_from_the_panel(page, fetched, module, lab, steps)
 
         fetched.locator('.item_status button:text("Submit")').click()
         submitted = page.locator("#submitted_assignments_list > .list_item", has_text=module)
