@@ -99,24 +99,40 @@ def cell_source(cell: Locator) -> str:
     return cell.locator(".jp-InputArea-editor .cm-content").inner_text()
 
 
+ACTIVE = re.compile(r"\bjp-mod-active\b")
+PRESS_ATTEMPTS = 3
+
+
 def run_cell(panel: Locator, index: int) -> None:
     """Press Shift+Enter on a cell and wait until it has run.
 
     Shift+Enter moves the selection to the next cell, so running cells in order needs a click only when
-    the cell is not already the selected one.
+    the cell is not already the selected one. On a busy machine a key press can reach JupyterLab before
+    the kernel connection is ready and be dropped: the cell's prompt stays empty ("[ ]"), nothing ran,
+    and pressing again is safe.
     """
     cell = cells(panel).nth(index)
-    if not re.search(r"\bjp-mod-active\b", cell.get_attribute("class") or ""):
-        select_cell(cell)
-    cell.page.keyboard.press("Shift+Enter")
-    if is_code(cell) and cell_source(cell).strip():
-        expect(cell.locator(".jp-InputPrompt")).to_have_text(re.compile(r"\[\d+\]"), timeout=CELL_SECONDS * 1000)
+    code = is_code(cell) and bool(cell_source(cell).strip())
+    prompt = cell.locator(".jp-InputPrompt")
+    for attempt in range(1, PRESS_ATTEMPTS + 1):
+        if not ACTIVE.search(cell.get_attribute("class") or ""):
+            select_cell(cell)
+        cell.page.keyboard.press("Shift+Enter")
+        if not code:
+            return
+        try:
+            expect(prompt).not_to_have_text(re.compile(r"\[\s*\]"), timeout=15_000)
+            break
+        except AssertionError:
+            if attempt == PRESS_ATTEMPTS:
+                raise
+    expect(prompt).to_have_text(re.compile(r"\[\d+\]"), timeout=CELL_SECONDS * 1000)
 
 
 def select_cell(cell: Locator) -> None:
     """Make a cell the active one in command mode, as a click in its margin does."""
     cell.locator(".jp-InputPrompt").first.click()
-    expect(cell).to_have_class(re.compile(r"\bjp-mod-active\b"), timeout=UI_SECONDS * 1000)
+    expect(cell).to_have_class(ACTIVE, timeout=UI_SECONDS * 1000)
 
 
 def run_all_cells_one_by_one(panel: Locator) -> int:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import shutil
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,6 +75,7 @@ class Renderings:
 
     def _render(self, notebook: str) -> Rendering:
         rendering = Rendering(notebook, folder=folder_for(notebook))
+        shutil.rmtree(rendering.folder, ignore_errors=True)
         context = self.browser.new_context(viewport=VIEWPORT, base_url=self.lab.url)
         page = context.new_page()
         page.set_default_timeout(30_000)
@@ -101,6 +104,8 @@ class Renderings:
             return rendering
         except Exception:
             steps.shot("failed")
+            rendering.folder.mkdir(parents=True, exist_ok=True)
+            (rendering.folder / "failure.txt").write_text(traceback.format_exc())
             raise
         finally:
             context.close()
