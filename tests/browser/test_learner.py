@@ -35,6 +35,9 @@ def assert_console_clean(console) -> None:
 def test_every_cell_of_a_notebook_runs_without_an_error_the_learner_did_not_cause(notebook, renderings):
     rendering = renderings.get(notebook)
     assert rendering.cell_count == len(content.read(content.ROOT / notebook)["cells"]) > 0
+    if content.answer_cells(content.ROOT / notebook):
+        # Unanswered checks fail by design: seeing them shows error outputs are being read at all.
+        assert any(UNANSWERED.match(e.text) for e in rendering.errors), rendering.errors
     problems = [e for e in rendering.errors if not UNANSWERED.match(e.text)]
     assert not problems, f"error outputs a learner would see (screenshots in {rendering.folder}):\n" + "\n".join(
         f"  cell {p.cell}: {p.text[:500]}" for p in problems)
@@ -158,3 +161,10 @@ def test_a_learner_fetches_and_submits_every_module_from_the_assignments_panel(l
         assert any(p.name.split("+")[1] == module for p in inbound.iterdir()), sorted(inbound.iterdir())
     assert_console_clean(console)
 
+
+
+def test_the_console_check_catches_an_error_a_page_reports(page, console):
+    page.set_content("<script>console.error('a widget failed to render')</script>")
+    page.wait_for_timeout(200)
+    reported = [m for m in unexpected_console_messages(console.messages) if "a widget failed to render" in m]
+    assert reported, console.messages
