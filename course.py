@@ -179,16 +179,20 @@ def main(argv: list[str] | None = None) -> None:
     test_p.add_argument("extra", nargs=argparse.REMAINDER, help="passed on to pytest")
     auth_p = sub.add_parser("authoring", help="show or hide nbgrader's Create Assignment panel")
     auth_p.add_argument("state", choices=["on", "off"])
-    args = parser.parse_args(argv)
+    # Everything after `start` or `test` that course.py does not know goes on to jupyter lab or pytest.
+    args, passed_on = parser.parse_known_args(argv)
+    if passed_on and args.command not in ("start", "test"):
+        parser.error(f"unrecognized arguments: {' '.join(passed_on)}")
+    extra = [*getattr(args, "extra", []), *passed_on]
 
     if args.command == "setup":
         ensure_venv()
         ensure_course()
         say("ready")
     elif args.command == "start":
-        start(args.extra)
+        start(extra)
     elif args.command == "test":
-        test(args.extra)
+        test(extra)
     elif args.command == "authoring":
         set_authoring(args.state == "on")
 

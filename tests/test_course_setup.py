@@ -64,3 +64,21 @@ def test_lab_opens_on_start_here_in_the_course_folder():
     command = course_script.lab_command(ROOT)
     assert command[1] == "lab" and f"--ServerApp.root_dir={ROOT}" in command
     assert (ROOT / command[3]).exists() and command[3] == "notebooks/00-start-here.ipynb"
+
+
+@pytest.mark.parametrize("argv,expected", [
+    (["test", "-k", "vignette", "-x"], ["-k", "vignette", "-x"]),
+    (["test", "-p", "no:cacheprovider", "tests/test_vignettes.py"], ["-p", "no:cacheprovider", "tests/test_vignettes.py"]),
+    (["test"], []),
+    (["start", "--port", "8899"], ["--port", "8899"]),
+])
+def test_extra_arguments_go_on_to_pytest_or_jupyter_lab(monkeypatch, argv, expected):
+    seen = {}
+    monkeypatch.setattr(course_script, argv[0], lambda extra: seen.setdefault("extra", extra))
+    course_script.main(argv)
+    assert seen["extra"] == expected
+
+
+def test_unknown_arguments_to_setup_are_refused():
+    with pytest.raises(SystemExit):
+        course_script.main(["setup", "--bogus"])
