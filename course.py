@@ -173,17 +173,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("setup", help="install everything and prepare the course")
-    start_p = sub.add_parser("start", help="set up, then open JupyterLab on Start Here")
-    start_p.add_argument("extra", nargs=argparse.REMAINDER, help="passed on to jupyter lab")
-    test_p = sub.add_parser("test", help="set up, then run every test")
-    test_p.add_argument("extra", nargs=argparse.REMAINDER, help="passed on to pytest")
+    sub.add_parser("start", help="set up, then open JupyterLab on Start Here (other arguments go to jupyter lab)")
+    sub.add_parser("test", help="set up, then run every test (other arguments go to pytest)")
     auth_p = sub.add_parser("authoring", help="show or hide nbgrader's Create Assignment panel")
     auth_p.add_argument("state", choices=["on", "off"])
     # Everything after `start` or `test` that course.py does not know goes on to jupyter lab or pytest.
     args, passed_on = parser.parse_known_args(argv)
     if passed_on and args.command not in ("start", "test"):
         parser.error(f"unrecognized arguments: {' '.join(passed_on)}")
-    extra = [*getattr(args, "extra", []), *passed_on]
+    extra = passed_on
 
     if args.command == "setup":
         ensure_venv()
