@@ -23,7 +23,8 @@ from .notebook_page import (
     show,
 )
 
-pytestmark = pytest.mark.browser
+# One JupyterLab server: `--dist loadgroup` keeps the group on one worker (see conftest.py).
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 # Every vignette uses the same player, so one case played with the keyboard shows the player works
 # without a mouse (every case is played with the mouse in test_learner).

@@ -18,7 +18,8 @@ from .notebook_page import (
     replace_cell_text,
 )
 
-pytestmark = pytest.mark.browser
+# One JupyterLab server: `--dist loadgroup` keeps the group on one worker (see conftest.py).
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 VIGNETTE_NOTEBOOKS = [n for n in content.all_notebooks() if content.cells_calling(content.ROOT / n, "play(")]
 # Validate runs the whole module on the server: one module shows the button works (every module's checks

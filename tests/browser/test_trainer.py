@@ -12,7 +12,8 @@ from . import content
 from .known_messages import unexpected_console_messages
 from .notebook_page import UI_SECONDS, open_notebook
 
-pytestmark = pytest.mark.browser
+# One JupyterLab server: `--dist loadgroup` keeps the group on one worker (see conftest.py).
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 LEARNER_SECONDS = 300
 
