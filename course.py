@@ -104,6 +104,12 @@ def set_authoring(on: bool) -> None:
     say(f"nbgrader's Create Assignment panel is now {'on' if on else 'off'}; restart JupyterLab to see it.")
 
 
+LEARNER_FOLDER_CONFIG = """\
+# Written by course.py: the learner's folder uses the course's own settings (../nbgrader_config.py).
+load_subconfig("../nbgrader_config.py")  # noqa: F821 - provided by traitlets
+"""
+
+
 def source_modules(root: Path = ROOT) -> list[str]:
     return sorted(p.name for p in (root / "source").iterdir() if p.is_dir() and not p.name.startswith("."))
 
@@ -118,6 +124,8 @@ def ensure_course(root: Path = ROOT) -> None:
     (root / ".exchange").mkdir(exist_ok=True)
     (root / ".exchange").chmod(0o777)  # nbgrader wants an exchange everyone can write to, and says so otherwise
     (root / "my-work").mkdir(exist_ok=True)
+    # The Assignments panel reads its config again from inside the learner's folder; point it at the course's.
+    (root / "my-work" / "nbgrader_config.py").write_text(LEARNER_FOLDER_CONFIG)
     nbgrader = str(BIN / "nbgrader")
     scratch = root / ".venv" / "course-scratch"
     exchange_course = root / ".exchange" / "cod-iop" / "outbound"

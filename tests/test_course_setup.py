@@ -82,3 +82,12 @@ def test_extra_arguments_go_on_to_pytest_or_jupyter_lab(monkeypatch, argv, expec
 def test_unknown_arguments_to_setup_are_refused():
     with pytest.raises(SystemExit):
         course_script.main(["setup", "--bogus"])
+
+
+def test_the_learner_folder_reads_the_course_config(prepared):
+    # nbgrader's Assignments panel loads its config a second time from inside my-work/.
+    from tests.test_nbgrader_config import load_course_config
+
+    config = load_course_config(prepared[0] / "my-work")
+    assert config.Exchange.root == str(prepared[0] / ".exchange")
+    assert config.CourseDirectory.course_id == "cod-iop"
