@@ -21,6 +21,7 @@ _STYLE = """<style>
 .vignette-player .vignette-choice:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }
 .vignette-player .vignette-panel { border-left: 4px solid #56B4E9; padding: 0.2em 0.8em; margin: 0.4em 0; }
 .vignette-player .vignette-feedback { border-left: 4px solid #E69F00; padding: 0.2em 0.8em; }
+.vignette-player .vignette-source { font-size: 0.85em; line-height: 1.4; overflow-wrap: anywhere; }
 </style>"""
 
 
@@ -107,7 +108,7 @@ class VignettePlayer(w.VBox):
             f"<p><strong>You chose:</strong> {html.escape(last.choice.text)}</p>"
             f"<p><strong>{_points(last.choice.score)}.</strong> {verdict}</p>"
             f"{_paragraphs(last.choice.feedback)}"
-            f"<p><small>Source: {_cite(last.choice.sources)}</small></p></div>"
+            f'<p class="vignette-source">Source: {_cite(last.choice.sources)}</p></div>'
         )
 
     def _debrief_html(self) -> str:
@@ -116,7 +117,7 @@ class VignettePlayer(w.VBox):
             f"<li>{html.escape(step.choice.text)} <em>({_points(step.choice.score)})</em></li>"
             for step in session.steps
         )
-        sources = f"<p><small>Source: {_cite(node.sources)}</small></p>" if node.sources else ""
+        sources = f'<p class="vignette-source">Source: {_cite(node.sources)}</p>' if node.sources else ""
         return (
             '<div class="vignette-panel"><h4>Debrief</h4>'
             f"{_paragraphs(node.debrief or '')}"
