@@ -1,10 +1,10 @@
 """Fixtures for the browser tests: one throwaway course and one JupyterLab server per test session,
 one headless Chromium, and a fresh page (with console capture and screenshots) per test.
 
-The tests carry `xdist_group("browser")` so that `pytest -n 2 --dist loadgroup` keeps them on one
-worker. pytest 9.2 with pytest-xdist 3.8 ignores the group (pytest-dev/pytest-xdist#1386): each worker
-that gets browser tests then starts its own server and runs notebooks again, correct but slower. Until
-that is fixed, `pytest -m browser` in its own process is the efficient way to run them.
+The tests carry `xdist_group("browser")` so that `pytest -n 2 --dist loadgroup` (course.py test) keeps
+them on one worker. pytest 9.2 with pytest-xdist 3.8 ignores the group (pytest-dev/pytest-xdist#1386),
+hence pytest's pin at 9.1: without the group each worker that gets browser tests starts its own server
+and runs the notebooks again, correct but slower.
 
 A person without Chromium or axe-core gets a skip that says how to install it; under CI (CI=true) the
 same absence fails, so the checks can never silently stop running.
