@@ -154,7 +154,9 @@ def ensure_axe() -> None:
 
 def lab_command(root: Path = ROOT, extra: list[str] | None = None) -> list[str]:
     """JupyterLab on the course in `root`, opening Start Here (the browser tests start it the same way)."""
-    return [str(BIN / "jupyter"), "lab", f"--ServerApp.root_dir={root}", START_NOTEBOOK, *(extra or [])]
+    # JupyterLab refuses to run as root (a container, a fresh VM) unless told that it is meant.
+    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    return [str(BIN / "jupyter"), "lab", f"--ServerApp.root_dir={root}", START_NOTEBOOK, *as_root, *(extra or [])]
 
 
 def start(extra: list[str]) -> None:

@@ -8,6 +8,7 @@ while still failing the cell, so nbgrader's Validate button and autograder count
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 
 
@@ -15,7 +16,8 @@ class AnswerProblem(AssertionError):
     """A check that did not pass, said in plain language."""
 
     def _render_traceback_(self) -> list[str]:
-        return [f"\u2717 {self}"]
+        # Short lines: nbgrader's Validate dialog does not wrap them.
+        return textwrap.wrap(f"\u2717 {self}", width=76, subsequent_indent="  ")
 
 
 def _question(name: str) -> str:

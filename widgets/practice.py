@@ -279,7 +279,7 @@ class PracticeView:
 
         self.practice_set = practice_set
         self.items = [ItemView(item, n) for n, item in enumerate(practice_set.items, start=1)]
-        heading = w.HTML(f"<h4>Practice: {html.escape(practice_set.title)}</h4>"
+        heading = w.HTML(f"<h3>Practice: {html.escape(practice_set.title)}</h3>"
                          "<p><em>Not graded. Pick an answer and press Check to see why it is or isn't "
                          "right.</em></p>")
         self.widget = w.VBox([heading, *(view.widget for view in self.items)])

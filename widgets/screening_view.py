@@ -69,7 +69,7 @@ def _option_controls(spec: Instrument) -> dict[str, w.ToggleButtons]:
 
 
 def _intro(spec: Instrument) -> str:
-    parts = [f"<h4>{html.escape(spec.name)}: {html.escape(spec.measures)}</h4>",
+    parts = [f"<h3>{html.escape(spec.name)}: {html.escape(spec.measures)}</h3>",
              f"<p>The labels below are short reminders, not the questions. Ask the questions from the official "
              f"form: <em>{html.escape(spec.official_form)}</em>."]
     if not spec.answer_labels and not spec.yes_no:
