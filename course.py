@@ -54,9 +54,11 @@ def venv_env() -> dict[str, str]:
 
 
 def run(cmd: list[str], *, cwd: Path = ROOT, check: bool = True, quiet: bool = False) -> int:
-    out = subprocess.DEVNULL if quiet else None
-    result = subprocess.run(cmd, cwd=cwd, env=venv_env(), stdout=out)
+    """Run a set-up step; a quiet step shows its output only if it fails."""
+    result = subprocess.run(cmd, cwd=cwd, env=venv_env(), capture_output=quiet, text=True)
     if check and result.returncode != 0:
+        if quiet:
+            print(result.stdout, result.stderr, sep="\n", file=sys.stderr)
         sys.exit(f"[course] failed ({result.returncode}): {' '.join(cmd)}")
     return result.returncode
 
@@ -81,8 +83,8 @@ def ensure_venv() -> None:
     if STAMP.exists() and STAMP.read_text() == fingerprint:
         return
     say("installing the pinned packages (a few minutes the first time)")
-    run([str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-    run([str(python), "-m", "pip", "install", "--quiet", "-e", ".[test]"])
+    run([str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], quiet=True)
+    run([str(python), "-m", "pip", "install", "--quiet", "-e", ".[test]"], quiet=True)
     configure_lab()
     STAMP.write_text(fingerprint)
 
@@ -95,12 +97,15 @@ def configure_lab() -> None:
     jupyter = str(BIN / "jupyter")
     for plugin in (NEWS_PLUGIN, AUTHORING_PLUGIN):
         run([jupyter, "labextension", "disable", "--level=sys_prefix", plugin], quiet=True)
+        # Locked, so a learner cannot switch it back on from JupyterLab's plugin manager.
+        run([jupyter, "labextension", "lock", "--level=sys_prefix", plugin], quiet=True)
 
 
 def set_authoring(on: bool) -> None:
     ensure_venv()
-    action = "enable" if on else "disable"
-    run([str(BIN / "jupyter"), "labextension", action, "--level=sys_prefix", AUTHORING_PLUGIN], quiet=True)
+    jupyter = str(BIN / "jupyter")
+    for step in ("unlock", "enable") if on else ("disable", "lock"):
+        run([jupyter, "labextension", step, "--level=sys_prefix", AUTHORING_PLUGIN], quiet=True)
     say(f"nbgrader's Create Assignment panel is now {'on' if on else 'off'}; restart JupyterLab to see it.")
 
 
@@ -112,6 +117,14 @@ load_subconfig("../nbgrader_config.py")  # noqa: F821 - provided by traitlets
 
 def source_modules(root: Path = ROOT) -> list[str]:
     return sorted(p.name for p in (root / "source").iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def same_files(a: Path, b: Path) -> bool:
+    """Whether two folders hold the same files with the same contents."""
+    def listing(folder: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    return a.is_dir() and b.is_dir() and listing(a) == listing(b)
 
 
 def ensure_course(root: Path = ROOT) -> None:
@@ -130,8 +143,8 @@ def ensure_course(root: Path = ROOT) -> None:
     scratch = root / ".venv" / "course-scratch"
     exchange_course = root / ".exchange" / "cod-iop" / "outbound"
     for module in source_modules(root):
-        if (exchange_course / module).exists() and (root / "gradebook.db").exists():
-            continue
+        if (root / "gradebook.db").exists() and same_files(root / "release" / module, exchange_course / module):
+            continue  # already released, and release/ has not changed since
         say(f"adding {module} to the gradebook and the exchange")
         shutil.rmtree(scratch, ignore_errors=True)
         run([nbgrader, "generate_assignment", module, "--force", "--log-level=WARN",

@@ -91,3 +91,18 @@ def test_the_learner_folder_reads_the_course_config(prepared):
     config = load_course_config(prepared[0] / "my-work")
     assert config.Exchange.root == str(prepared[0] / ".exchange")
     assert config.CourseDirectory.course_id == "cod-iop"
+
+
+def test_setup_releases_a_module_again_when_its_release_changes(prepared):
+    course, _ = prepared
+    module = source_modules()[0]
+    notebook = course / "release" / module / f"{module}.ipynb"
+    original = notebook.read_text()
+    notebook.write_text(original.replace("Estimated time", "Estimated  time", 1))
+    try:
+        course_script.ensure_course(course)
+        released = course / ".exchange" / "cod-iop" / "outbound" / module / f"{module}.ipynb"
+        assert "Estimated  time" in released.read_text()
+    finally:
+        notebook.write_text(original)
+        course_script.ensure_course(course)

@@ -64,6 +64,7 @@ def test_nbgrader_server_extensions_are_enabled():
 
 def test_news_popup_and_authoring_panel_are_off_for_learners():
     page_config = BIN.parent / "etc" / "jupyter" / "labconfig" / "page_config.json"
-    disabled = json.loads(page_config.read_text()).get("disabledExtensions", {})
-    assert disabled.get("@jupyterlab/apputils-extension:announcements") is True
-    assert disabled.get("@jupyter/nbgrader:create-assignment") is True
+    settings = json.loads(page_config.read_text())
+    for plugin in ("@jupyterlab/apputils-extension:announcements", "@jupyter/nbgrader:create-assignment"):
+        assert settings.get("disabledExtensions", {}).get(plugin) is True, f"{plugin} is not disabled"
+        assert settings.get("lockedExtensions", {}).get(plugin) is True, f"{plugin} can be switched back on"
