@@ -196,12 +196,15 @@ def test_a_right_answer_shows_why_and_its_source(principles):
     assert view.retry_button.layout.display == "none"
 
 
-def test_a_wrong_answer_explains_why_and_offers_try_again_which_clears_the_item(principles):
-    view = principles.items[2]
-    wrong = next(i for i in range(len(view.item.options)) if i != view.item.answer)
-    view.choices.value = wrong
+def _check_a_wrong_answer(view):
+    view.choices.value = next(i for i in range(len(view.item.options)) if i != view.item.answer)
     view.check_button.click()
     assert "Not quite" in view.feedback.value
+
+
+def test_a_wrong_answer_explains_why_and_offers_try_again_which_clears_the_item(principles):
+    view = principles.items[2]
+    _check_a_wrong_answer(view)
     assert "another door" in view.feedback.value or "one condition only" in view.feedback.value
     assert view.retry_button.layout.display is None
 
@@ -217,10 +220,7 @@ def test_a_wrong_answer_explains_why_and_offers_try_again_which_clears_the_item(
 
 def test_picking_a_different_answer_clears_the_old_feedback(principles):
     view = principles.items[1]
-    wrong = next(i for i in range(len(view.item.options)) if i != view.item.answer)
-    view.choices.value = wrong
-    view.check_button.click()
-    assert "Not quite" in view.feedback.value
+    _check_a_wrong_answer(view)
     view.choices.value = view.item.answer
     assert view.feedback.value == ""
 
