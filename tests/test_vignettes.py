@@ -61,6 +61,24 @@ def test_player_plays_every_path_of_the_fixture():
     play_every_path(load(VALID))
 
 
+def test_a_second_press_on_a_choice_that_is_already_gone_is_ignored():
+    # A double click, or a click while the kernel is busy, reaches the kernel from buttons the browser has not
+    # replaced yet. It must not choose something on the next screen, which the learner has not seen.
+    player = VignettePlayer(load(VALID))
+    start = player.session.current
+    first_screen = player.choices.children
+    first_screen[0].click()
+    assert not player.session.finished, "the fixture's first choice leads to a second decision"
+    after_one = [(step.node.id, step.choice.text) for step in player.session.steps]
+    assert after_one == [(start.id, start.choices[0].text)]
+    first_screen[0].click()
+    first_screen[-1].click()
+    assert [(step.node.id, step.choice.text) for step in player.session.steps] == after_one
+    assert html.escape(start.choices[0].text) in player.feedback.value
+    player.choices.children[0].click()  # the buttons now shown still work
+    assert len(player.session.steps) == 2
+
+
 def _valid_data() -> dict:
     return yaml.safe_load(VALID.read_text())
 

@@ -123,15 +123,21 @@ class IOPWeekBuilder(w.VBox):
         del self.sessions[index]
         self._draw()
 
-    def _remove_button(self, index: int, session: Session) -> w.Button:
+    def _remove_session(self, session: Session) -> None:
+        # By identity, not position: a double click reaches the kernel twice from the same button, and the
+        # second press must not remove whichever session has moved into that place.
+        index = next((i for i, s in enumerate(self.sessions) if s is session), None)
+        if index is not None:
+            self.remove(index)
+
+    def _remove_button(self, session: Session) -> w.Button:
         label = f"Remove {session.day}: {session.kind}, {session.hours:g} h"
         button = w.Button(description=label, tooltip=label, layout=w.Layout(width="auto", align_self="flex-start"))
-        button.on_click(lambda _, i=index: self.remove(i))
+        button.on_click(lambda _, s=session: self._remove_session(s))
         return button
 
     def _draw(self) -> None:
-        self.listing.children = [self._remove_button(i, s) for i, s in enumerate(self.sessions)] or [
-            w.Label("No sessions yet.")]
+        self.listing.children = [self._remove_button(s) for s in self.sessions] or [w.Label("No sessions yet.")]
         self.result = check_week(self.sessions, self.population.value)
         self.figure = week_chart(self.sessions, self.population.value)
         self.message.value = _status(self.result.message)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import JSHandle, Locator, Page, expect
 
 CELL_SECONDS = 120  # nbgrader_config.py allows a cell two minutes; so do we
 UI_SECONDS = 30
@@ -198,6 +198,15 @@ def debrief(player: Locator) -> Locator:
     return player.locator("h4", has_text="Debrief")
 
 
+def wait_until_replaced(page: Page, pressed: JSHandle) -> None:
+    """Wait until the player has drawn the next decision in place of the choice just pressed.
+
+    The feedback arrives before the new buttons, so the old ones stay on screen for a moment; reading them
+    then would make the next decision on a screen that is already gone.
+    """
+    page.wait_for_function("button => !button.isConnected", arg=pressed, timeout=UI_SECONDS * 1000)
+
+
 def play_to_the_end(player: Locator, press, steps: Steps | None = None) -> list[str]:
     """Make choices until the debrief shows; `press(button)` is how a choice is made (click or keyboard).
 
@@ -209,11 +218,17 @@ def play_to_the_end(player: Locator, press, steps: Steps | None = None) -> list[
             return chosen
         choices = player.locator("button.vignette-choice")
         expect(choices.first).to_be_visible(timeout=UI_SECONDS * 1000)
-        # Alternate between first and last choice, so both good and weaker paths are walked.
-        button = choices.first if decision % 2 == 0 else choices.last
+        # Alternate between first and last choice, so both good and weaker paths are walked. A handle, not
+        # a locator: the button read is the button pressed, even if the page changes in between.
+        button = (choices.first if decision % 2 == 0 else choices.last).element_handle()
         text = button.inner_text().strip()
         press(button)
         expect(player.locator(".vignette-feedback")).to_contain_text(text[:60], timeout=UI_SECONDS * 1000)
+        wait_until_replaced(player.page, button)
+        # Exactly one decision was made, however the button was pressed (a double click is one choice).
+        made = decision + 1
+        expect(player.locator(".vignette-progress")).to_have_text(
+            re.compile(rf"^(Decision {made + 1} ·|Case complete after {made} decisions)"))
         chosen.append(text)
         if steps:
             steps.shot(f"vignette-choice-{decision + 1}")

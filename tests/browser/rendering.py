@@ -6,6 +6,7 @@ fully run notebook (its error outputs, console messages, axe results, figures) i
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import secrets
@@ -124,7 +125,10 @@ def play_by_clicking(cell, index: int, steps: Steps) -> dict:
         expect(player).to_be_visible(timeout=UI_SECONDS * 1000)
         show(player)
         steps.shot(f"cell-{index}-vignette")
-        seen["chosen"] = play_to_the_end(player, lambda button: button.click(), steps)
+        # Learners new to computers often double-click; every other choice is made that way.
+        presses = itertools.count()
+        seen["chosen"] = play_to_the_end(
+            player, lambda button: button.dblclick() if next(presses) % 2 == 0 else button.click(), steps)
         seen["feedback"] = player.locator(".vignette-feedback").is_visible()
         seen["debrief"] = debrief(player).is_visible()
         path = player.locator("ol").inner_text() if player.locator("ol").count() else ""

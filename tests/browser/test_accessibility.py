@@ -21,6 +21,7 @@ from .notebook_page import (
     run_cells_through,
     serious,
     show,
+    wait_until_replaced,
 )
 
 # One JupyterLab server: `--dist loadgroup` keeps the group on one worker (see conftest.py).
@@ -112,9 +113,11 @@ def test_a_vignette_plays_to_its_debrief_with_the_keyboard_alone(
         if not now["choice"]:
             now = tab_to_a_choice(page)
         assert now["outline"] != "none", f"the focused choice shows no focus outline: {now}"
+        pressed = page.evaluate_handle("document.activeElement")
         page.keyboard.press(keys[decision % 2])
         feedback = player.locator(".vignette-feedback")
         expect(feedback).to_contain_text(now["text"][:40], timeout=UI_SECONDS * 1000)
+        wait_until_replaced(page, pressed)
         # A screen reader announces the feedback without the learner moving there.
         expect(feedback).to_have_attribute("aria-live", "polite")
         steps.shot(f"keyboard-choice-{decision + 1}")

@@ -42,6 +42,7 @@ class VignettePlayer(w.VBox):
 
     def __init__(self, vignette: Vignette, **kwargs):
         self.session = Session(vignette)
+        self._shown = 0  # how many times the player has been drawn; see _clicked
         self.header = w.HTML(
             _STYLE
             + f"<h3>Case: {html.escape(vignette.title)}</h3>"
@@ -49,6 +50,7 @@ class VignettePlayer(w.VBox):
             + f"<p><strong>{html.escape(vignette.client_name)}</strong>: {html.escape(vignette.client_summary)}</p>"
         )
         self.progress = w.Label(layout=w.Layout(margin="0.3em 0"))
+        self.progress.add_class("vignette-progress")
         self.feedback = w.HTML()
         self.situation = w.HTML()
         self.choices = w.VBox(layout=w.Layout(gap="0.4em"))
@@ -69,12 +71,21 @@ class VignettePlayer(w.VBox):
         step = self.session.choose(index)
         self._render(last=step)
 
+    def _clicked(self, index: int, shown: int) -> None:
+        # A button stays on screen until the browser draws the next decision, so a double click, or a click
+        # made while the kernel is busy, can arrive from buttons that are already gone. Each button knows
+        # which screen it was drawn for; a press from an earlier screen is ignored instead of being applied
+        # to a decision the learner has not seen yet.
+        if shown == self._shown:
+            self.choose(index)
+
     def restart(self) -> None:
         self.session.restart()
         self._render(last=None)
 
     # -- view --------------------------------------------------------------------------------------------
     def _render(self, last) -> None:
+        self._shown += 1
         session, node = self.session, self.session.current
         decisions = len(session.steps)
         if session.finished:
@@ -95,7 +106,7 @@ class VignettePlayer(w.VBox):
     def _choice_button(self, index: int, text: str) -> w.Button:
         button = w.Button(description=text, tooltip=text, layout=w.Layout(width="100%", height="auto"))
         button.add_class("vignette-choice")
-        button.on_click(lambda _, i=index: self.choose(i))
+        button.on_click(lambda _, i=index, shown=self._shown: self._clicked(i, shown))
         return button
 
     def _feedback_html(self, last) -> str:
