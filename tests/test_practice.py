@@ -145,6 +145,15 @@ def test_a_file_that_is_not_yaml_is_rejected_with_its_name(tmp_path):
         load_file(path)
 
 
+def test_a_key_written_twice_is_rejected_with_its_line(tmp_path):
+    # YAML would otherwise keep the second value silently: an item's answer could change without anyone seeing.
+    path = tmp_path / "99-fixture.yaml"
+    text = yaml.safe_dump(VALID, sort_keys=False)
+    path.write_text(text.replace("module:", "module: 99-fixture\nmodule:", 1), encoding="utf-8")
+    with pytest.raises(PracticeError, match=r"99-fixture.yaml: not valid YAML .*'module' is defined twice"):
+        load_file(path)
+
+
 def test_a_fixture_file_on_disk_loads_like_the_parsed_data(tmp_path):
     path = tmp_path / "99-fixture.yaml"
     path.write_text(yaml.safe_dump(VALID), encoding="utf-8")

@@ -22,6 +22,7 @@ import yaml
 
 from widgets import CONTENT
 from widgets.sources import all_sources, source_line
+from widgets.yaml_loading import load_content
 
 SCHEMA_VERSION = 1
 PRACTICE_DIR = CONTENT / "practice"
@@ -194,7 +195,7 @@ def parse(data, path: Path) -> dict[str, PracticeSet]:
 def load_file(path: Path) -> dict[str, PracticeSet]:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_content(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise PracticeError(f"{path.name}: not valid YAML ({error})") from None
     return parse(data, path)

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from widgets import CONTENT
+from widgets.yaml_loading import load_content
 
 NOT_CITABLE = "not citable"
 
@@ -58,7 +59,7 @@ def parse_reference_table(markdown: str) -> list[Source]:
 
 @cache
 def all_sources() -> dict[str, Source]:
-    rows = yaml.safe_load((CONTENT / "sources.yaml").read_text(encoding="utf-8"))
+    rows = load_content((CONTENT / "sources.yaml").read_text(encoding="utf-8"))
     return {row["key"]: Source(**row) for row in rows}
 
 

@@ -15,6 +15,7 @@ import yaml
 from widgets import CONTENT
 from widgets.sources import all_sources
 from widgets.vignette.schema import SCHEMA
+from widgets.yaml_loading import load_content
 
 VIGNETTES = CONTENT / "vignettes"
 
@@ -88,20 +89,6 @@ class Vignette:
 
         walk(self.start, [])
         return found
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A YAML loader that refuses a key written twice in one mapping (a duplicated node id, say)."""
-
-    def construct_mapping(self, node, deep=False):
-        seen: dict = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"'{key}' is defined twice (first on line {seen[key] + 1})", key_node.start_mark)
-            seen[key] = key_node.start_mark.line
-        return super().construct_mapping(node, deep=deep)
 
 
 def _node_of(error_path) -> str | None:
@@ -184,7 +171,7 @@ def load(path: str | Path) -> Vignette:
     except OSError as error:
         raise VignetteError(name, f"cannot be read ({error.strerror or error})") from None
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        data = load_content(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
