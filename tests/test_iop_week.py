@@ -75,7 +75,7 @@ def test_unknown_population_is_refused():
 
 def test_chart_text_alternative_states_days_total_and_minimum():
     figure = week_chart([("group therapy", "Mon", 3), ("individual counseling", "Wed", 1)], "adolescent")
-    assert figure.png.startswith(b"\x89PNG")
+    assert figure.svg.startswith(b"<?xml") and b"<svg" in figure.svg
     assert "Monday 3 h (group therapy 3 h)" in figure.alt_text
     assert "Wednesday 1 h (individual counseling 1 h)" in figure.alt_text
     assert "Week total 4 hours" in figure.alt_text and "minimum of 6 hours (not met)" in figure.alt_text

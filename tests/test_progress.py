@@ -55,7 +55,7 @@ def test_bad_scores_are_refused(key, scores, weeks, message):
 
 def test_chart_text_alternative_lists_scores_and_moves():
     figure = progress_chart("phq9", [8, 12, 11])
-    assert figure.png.startswith(b"\x89PNG")
+    assert figure.svg.startswith(b"<?xml") and b"<svg" in figure.svg
     assert "week 1: 8 (mild); week 2: 12 (moderate); week 3: 11 (moderate)" in figure.alt_text
     assert "week 1 to 2: mild to moderate (worse)" in figure.alt_text
 

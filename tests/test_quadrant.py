@@ -51,7 +51,7 @@ def test_severity_not_diagnosis_is_attributed():
 
 def test_chart_text_alternative_lists_each_client_and_quadrant():
     figure = quadrant_chart([("Dana", "high", "low"), ("Marcus", "high", "high"), ("Rosa", "low", "high")])
-    assert figure.png.startswith(b"\x89PNG")
+    assert figure.svg.startswith(b"<?xml") and b"<svg" in figure.svg
     assert "Dana: quadrant II" in figure.alt_text
     assert "Marcus: quadrant IV" in figure.alt_text
     assert "Rosa: quadrant III" in figure.alt_text

@@ -111,9 +111,12 @@ def week_chart(sessions: Iterable, population: str = "adult", title: str = "IOP 
     result = check_week(made, population)
     kinds = _kinds(made)
     with plt.rc_context({"font.size": FONT_SIZE, "hatch.linewidth": 1.2}):
-        fig, _ = new_figure(10.5, 5.0)
-        fig.clf()
-        days_ax, week_ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [5, 1.3]})
+        fig = new_figure(10.5, 5.0, axes=False)
+        # Fixed spacing instead of a layout pass: saving with a tight box (figures.py) takes in whatever
+        # sticks out (the legend below, the labels right of the week bar), so only the inner gaps are set.
+        days_ax, week_ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [5, 1.3], "wspace": 0.18,
+                                                           "top": 0.86, "bottom": 0.3, "left": 0.07,
+                                                           "right": 0.86})
         short_days = [d[:3] for d in DAYS]
         bottoms, week_bottom = [0.0] * len(DAYS), 0.0
         for index, kind in enumerate(kinds):
@@ -142,7 +145,6 @@ def week_chart(sessions: Iterable, population: str = "adult", title: str = "IOP 
             axis.yaxis.set_major_locator(MaxNLocator(integer=True))
         week_ax.set_title(f"Total {result.total:g} h")
         fig.suptitle(f"{title} ({result.population})")
-        fig.tight_layout()
     day_parts = []
     for day in DAYS:
         if result.hours_by_day[day]:

@@ -63,6 +63,22 @@ def show(locator: Locator) -> None:
         pass
 
 
+def accept_kernel_selection(page: Page) -> None:
+    """Answer JupyterLab's "Select Kernel" dialog with its preselected kernel whenever it appears.
+
+    On a busy machine JupyterLab sometimes asks which kernel to start for a notebook opened straight from
+    its address, even though the notebook names its kernel (and sometimes after starting it). The dialog
+    offers the notebook's own kernel, Python 3; a learner presses Select, and so does every test. Without
+    this, the dialog covers the page and the next click times out.
+    """
+    dialog = page.locator(".jp-Dialog").filter(has=page.locator(".jp-Dialog-header", has_text="Select Kernel"))
+
+    def select(found: Locator) -> None:
+        found.get_by_role("button", name="Select Kernel").click()
+
+    page.add_locator_handler(dialog, select)
+
+
 def wait_for_lab(page: Page) -> None:
     expect(page.locator("#jp-main-dock-panel")).to_be_visible(timeout=90_000)
     # JupyterLab shows a splash screen until the shell is restored.
@@ -263,7 +279,10 @@ FIGURES = """(selectors) => {
   outputs.forEach(output => {
     output.querySelectorAll('figure.course-figure').forEach(f => {
       const img = f.querySelector('img'), caption = f.querySelector('figcaption');
-      figures.push({alt: img ? img.getAttribute('alt') : null, caption: caption ? caption.innerText.trim() : null});
+      figures.push({alt: img ? img.getAttribute('alt') : null, caption: caption ? caption.innerText.trim() : null,
+                    // the picture itself was decoded and drawn (a stripped or broken source draws nothing)
+                    drawn: !!(img && img.complete && img.naturalWidth > 100 && img.naturalHeight > 100),
+                    source: img ? img.getAttribute('src').slice(0, 30) : null});
     });
     output.querySelectorAll('img').forEach(img => {
       if (!img.closest('figure.course-figure')) bareImages.push({alt: img.getAttribute('alt'), src: img.src.slice(0, 60)});

@@ -65,6 +65,7 @@ def test_every_picture_is_a_course_figure_with_its_text_alternative_on_the_page(
     for figure in figures:
         assert figure["alt"] and figure["alt"].strip(), f"a figure in {notebook} has an empty alt: {figure}"
         assert figure["caption"] and len(figure["caption"]) > 20, f"a figure in {notebook} has no text description: {figure}"
+        assert figure["drawn"], f"a figure in {notebook} shows no picture (its source: {figure['source']}...)"
 
 
 def focused(page) -> dict:
