@@ -5,7 +5,8 @@
 For every notebook in notebooks/ and source/ (or those named): the Run-All time in a fresh kernel beside
 its floor - a fresh kernel that runs only the notebook's own import lines - and their ratio (target: 1.5x or
 less). Then the time of one vignette step in the model (Session.choose) and in the player (a button click,
-re-rendering the view) (target: under 20 ms). Each figure is the median of --repeat runs.
+re-rendering the view) (target: under 20 ms). Each figure is the median of --repeat runs; a notebook's
+runs alternate with its floor's, and its ratio is the median of the paired ratios.
 """
 
 from __future__ import annotations
@@ -44,13 +45,18 @@ def run_all_seconds(nb, path: Path) -> float:
     return time.perf_counter() - start
 
 
-def notebook_figures(path: Path, repeat: int) -> tuple[float, float]:
+def notebook_figures(path: Path, repeat: int) -> tuple[float, float, float]:
+    """Median Run-All time, median floor time, and the median of their ratios.
+
+    Runs alternate (notebook, floor, notebook, floor, ...) so that a machine growing busier or quieter
+    during the benchmark weighs on both sides of each ratio alike.
+    """
     nb = nbformat.read(path, as_version=4)
     floor_nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(import_lines(nb))],
                                         metadata=nb.metadata)
-    full = statistics.median(run_all_seconds(nb, path) for _ in range(repeat))
-    floor = statistics.median(run_all_seconds(floor_nb, path) for _ in range(repeat))
-    return full, floor
+    pairs = [(run_all_seconds(nb, path), run_all_seconds(floor_nb, path)) for _ in range(repeat)]
+    return (statistics.median(full for full, _ in pairs), statistics.median(floor for _, floor in pairs),
+            statistics.median(full / floor for full, floor in pairs))
 
 
 def vignette_step_ms(samples: int = 200) -> tuple[float, float]:
@@ -81,14 +87,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "source").glob("*/*.ipynb"))
 
-    print(f"{'notebook':<58} {'run-all s':>9} {'floor s':>8} {'ratio':>6}  target 1.5x")
+    names = [str(path.resolve().relative_to(ROOT)) for path in paths]
+    width = max(len("notebook"), *map(len, names))
+    print(f"{'notebook':<{width}} {'run-all s':>9} {'floor s':>8} {'ratio':>6}  target 1.5x")
     worst = 0.0
-    for path in paths:
-        full, floor = notebook_figures(path, args.repeat)
-        ratio = full / floor
+    for path, name in zip(paths, names, strict=True):
+        full, floor, ratio = notebook_figures(path, args.repeat)
         worst = max(worst, ratio)
         flag = "ok" if ratio <= 1.5 else "OVER"
-        print(f"{str(path.resolve().relative_to(ROOT)):<58} {full:9.2f} {floor:8.2f} {ratio:6.2f}  {flag}", flush=True)
+        print(f"{name:<{width}} {full:9.2f} {floor:8.2f} {ratio:6.2f}  {flag}", flush=True)
     model_ms, player_ms = vignette_step_ms()
     print(f"\nvignette step, model  (Session.choose): {model_ms:7.3f} ms  target < 20 ms")
     print(f"vignette step, player (button click):   {player_ms:7.3f} ms  target < 20 ms")

@@ -20,7 +20,7 @@ import shutil
 import pytest
 
 from .lab import ARTIFACTS, ROOT, LabServer, copy_course, course
-from .notebook_page import Console, Steps
+from .notebook_page import Console, Steps, accept_kernel_selection
 from .rendering import VIEWPORT, Renderings
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -105,6 +105,7 @@ def page(browser, lab, console, request):
     context = browser.new_context(viewport=VIEWPORT, base_url=lab.url)
     page = context.new_page()
     page.set_default_timeout(30_000)
+    accept_kernel_selection(page)
     console.attach(page)
     yield page
     Steps(page, ARTIFACTS / artifact_folder(request.node), count=99).shot("end")

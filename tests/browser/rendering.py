@@ -24,6 +24,7 @@ from .notebook_page import (
     Console,
     ErrorOutput,
     Steps,
+    accept_kernel_selection,
     cells,
     debrief,
     error_outputs,
@@ -80,6 +81,7 @@ class Renderings:
         context = self.browser.new_context(viewport=VIEWPORT, base_url=self.lab.url)
         page = context.new_page()
         page.set_default_timeout(30_000)
+        accept_kernel_selection(page)
         console = Console()
         console.attach(page)
         steps = Steps(page, rendering.folder)
