@@ -135,7 +135,10 @@ def test_quadrant_view_places_clients_and_describes_the_chart():
     assert "Rosa placed. Quadrant III" in shown(view.message)
     assert "Dana: quadrant II" in view.figure.alt_text and "Rosa: quadrant III" in view.figure.alt_text
     assert "Text description" in view.chart.value
-    view.place_button.click()  # name was cleared: a sentence, not an error
+    view.place_button.click()  # a double click: the placement's explanation stays
+    assert "Rosa placed. Quadrant III" in shown(view.message) and len(view.clients) == 2
+    view.mental_health.value = "high"
+    view.place_button.click()  # a new placement without a name: a sentence, not an error
     assert "Type a name" in shown(view.message)
     view.clear_button.click()
     assert view.clients == [] and "No clients placed yet" in view.figure.alt_text

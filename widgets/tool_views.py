@@ -50,6 +50,9 @@ class QuadrantView(w.VBox):
         self.figure = None
         self.place_button.on_click(lambda _: self.add())
         self.clear_button.on_click(lambda _: self.clear())
+        self._just_placed = False  # nothing typed or chosen since the last placement
+        for control in (self.name, self.mental_health, self.substance_use):
+            control.observe(self._form_changed, names="value")
         intro = w.HTML(f"<p>Choose low or high for each severity (TIP 42, 2005, Figure 2-1). "
                        f"{html.escape(SEVERITY_NOT_DIAGNOSIS)}</p>")
         super().__init__([intro, self.name, self.mental_health, self.substance_use,
@@ -58,8 +61,13 @@ class QuadrantView(w.VBox):
             self.clients.append(tuple(client))
         self._draw()
 
+    def _form_changed(self, _change=None) -> None:
+        self._just_placed = False
+
     def add(self) -> None:
         name = self.name.value.strip()
+        if not name and self._just_placed:
+            return  # the same press again (a double click): keep the placement's explanation on screen
         if not name or self.mental_health.value is None or self.substance_use.value is None:
             self.message.value = _status("Type a name and choose both severities, then press Place client.")
             return
@@ -74,10 +82,12 @@ class QuadrantView(w.VBox):
         self.clients = clients
         self.message.value = _status(f"{name} placed. {placement.text}")
         self.name.value = ""
+        self._just_placed = True
         self.chart.value = self.figure.to_html()
 
     def clear(self) -> None:
         self.clients = []
+        self._just_placed = False
         self.message.value = _status("All clients removed.")
         self._draw()
 
