@@ -1,15 +1,24 @@
 """Knowledge-check helpers: friendly format checks for learners, and the marking checks for grading.
 
 The format checks print a tick and return nothing, so a check cell shows one line and no stray value.
-A learner who has not answered, or typed an answer in the wrong form, sees one plain sentence saying what
-to type, not a Python traceback: AnswerProblem renders itself that way in IPython (`_render_traceback_`)
-while still failing the cell, so nbgrader's Validate button and autograder count it as not passed.
+A learner who typed an answer in the wrong form sees one plain sentence saying what to type, not a Python
+traceback: AnswerProblem renders itself that way in IPython (`_render_traceback_`) while still failing the
+cell, so nbgrader's Validate button and autograder count it as not passed.
+
+A question not answered yet is different: in the learner's own run it prints a friendly line and lets the
+rest of the notebook run (Run All must reach every tool below it), while under nbgrader (Validate and
+grading set NBGRADER_EXECUTION) it fails the cell as before, so it still counts as unanswered.
 """
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Iterable
+
+from widgets import friendly_errors
+
+friendly_errors.install()
 
 
 class AnswerProblem(AssertionError):
@@ -35,18 +44,25 @@ def _normal_letter(value):
     return value.strip().upper() if isinstance(value, str) else value
 
 
-def _not_answered(name: str, example: str) -> AnswerProblem:
-    return AnswerProblem(
-        f"{_question(name)} has no answer yet. In the answer cell above, replace None with your answer "
-        f"(for example {name} = {example}), run that cell, then run this one."
-    )
+def _grading() -> bool:
+    """True while nbgrader runs the notebook (Validate or autograde), not in the learner's own run."""
+    return bool(os.environ.get("NBGRADER_EXECUTION"))
+
+
+def _not_answered(name: str, what: str) -> None:
+    """Fail under nbgrader; in the learner's own run, say so in one line and let the notebook go on."""
+    sentence = (f"{_question(name)} has no answer yet. In the answer cell above, replace None with {what}, "
+                "run that cell, then run this one.")
+    if _grading():
+        raise AnswerProblem(sentence)
+    print(f"\u25cb {sentence}")
 
 
 def check_choice(name: str, value, choices: Iterable[str]) -> None:
     """One answer from a list of options (letters, quadrant numerals, band names...)."""
     choices = list(choices)
     if value is None:
-        raise _not_answered(name, f'"{choices[0]}"')
+        return _not_answered(name, f"one of {_quoted(choices)}, in quotes")
     normal = {_normal_letter(c): c for c in choices}
     if not isinstance(value, str) or _normal_letter(value) not in normal:
         raise AnswerProblem(
@@ -59,10 +75,11 @@ def check_choices(name: str, value, choices: Iterable[str]) -> None:
     """Several answers from a list of options, given as a list or set: ["A", "C"]."""
     choices = list(choices)
     if value is None:
-        raise _not_answered(name, f'["{choices[0]}", "{choices[-1]}"]')
+        return _not_answered(name, f"your answers from {_quoted(choices)}, in quotes inside square brackets")
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise AnswerProblem(
-            f'{_question(name)}: put your answers in square brackets, for example ["{choices[0]}", "{choices[-1]}"].'
+            f"{_question(name)}: put your answers in square brackets, each in quotes and separated by commas "
+            f"(two answers look like [\"?\", \"?\"]), chosen from {_quoted(choices)}."
         )
     normal = {_normal_letter(c): c for c in choices}
     picked = [_normal_letter(v) for v in value]
@@ -76,7 +93,7 @@ def check_choices(name: str, value, choices: Iterable[str]) -> None:
 def check_number(name: str, value, minimum: float, maximum: float) -> None:
     """A number between minimum and maximum (a score, hours, a percentage)."""
     if value is None:
-        raise _not_answered(name, str(int(minimum)))
+        return _not_answered(name, f"a number from {minimum:g} to {maximum:g}, without quotes")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise AnswerProblem(f"{_question(name)}: answer with a number, without quotes. You have {value!r}.")
     if not minimum <= value <= maximum:

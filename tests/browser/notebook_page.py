@@ -16,7 +16,8 @@ CELL_SECONDS = 120  # nbgrader_config.py allows a cell two minutes; so do we
 UI_SECONDS = 30
 
 # The one error output a learner is meant to see: an unanswered knowledge check (widgets.checks).
-UNANSWERED = re.compile(r"^\u2717 Question \d+ has no answer yet\b")
+UNANSWERED = re.compile(r"^\u2717 Question \d+ has no answer yet\b")  # as Validate reports it
+NOT_YET_ANSWERED = re.compile(r"^\u25cb Question \d+ has no answer yet\b")  # as the learner's own run shows it
 WIDGET_FAILED = "Error displaying widget"
 
 
@@ -154,8 +155,8 @@ def select_cell(cell: Locator) -> None:
 def run_all_cells_one_by_one(panel: Locator) -> int:
     """Run every cell top to bottom, each after the one before has finished.
 
-    JupyterLab's "Run All" stops at the first failing cell, and an unanswered knowledge check fails by
-    design; a learner runs on with Shift+Enter, and so does this.
+    This is how Start Here teaches a learner to work through a notebook (Shift+Enter); Run All from the
+    menu has a test of its own.
     """
     total = cells(panel).count()
     for index in range(total):
@@ -181,6 +182,18 @@ def error_outputs(panel: Locator) -> list[ErrorOutput]:
             text = output.inner_text().strip()
             if output.get_attribute("data-mime-type") == "application/vnd.jupyter.stderr" or WIDGET_FAILED in text:
                 found.append(ErrorOutput(index, text))
+    return found
+
+
+def plain_outputs(panel: Locator) -> list[ErrorOutput]:
+    """Every ordinary (stdout) output line a learner reads, with its cell."""
+    found = []
+    for index in range(cells(panel).count()):
+        outputs = cells(panel).nth(index).locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stdout']")
+        for n in range(outputs.count()):
+            found.extend(ErrorOutput(index, line.strip()) for line in outputs.nth(n).inner_text().splitlines()
+                         if line.strip())
     return found
 
 

@@ -30,6 +30,7 @@ from .notebook_page import (
     error_outputs,
     figures_on_page,
     open_notebook,
+    plain_outputs,
     play_to_the_end,
     players,
     run_all_cells_one_by_one,
@@ -45,6 +46,7 @@ class Rendering:
     notebook: str
     cell_count: int = 0
     errors: list[ErrorOutput] = field(default_factory=list)
+    lines: list[ErrorOutput] = field(default_factory=list)  # ordinary output lines
     console: list[str] = field(default_factory=list)
     axe_ours: list[dict] | None = None  # None: axe-core not available
     axe_chrome: list[dict] | None = None
@@ -91,6 +93,7 @@ class Renderings:
             rendering.cell_count = run_all_cells_one_by_one(panel)
             steps.shot("all-cells-run")
             rendering.errors = error_outputs(panel)
+            rendering.lines = plain_outputs(panel)
             rendering.figures = figures_on_page(page)
             if self.axe_source:
                 rendering.axe_ours = run_axe(page, self.axe_source, ours=True)
@@ -100,6 +103,7 @@ class Renderings:
                 rendering.vignettes.append(play_by_clicking(cells(panel).nth(index), index, steps))
             rendering.console = list(console.messages)
             record = {"cells": rendering.cell_count, "errors": [e.__dict__ for e in rendering.errors],
+                      "lines": [e.__dict__ for e in rendering.lines],
                       "console": rendering.console, "axe_ours": rendering.axe_ours,
                       "axe_jupyterlab": rendering.axe_chrome, "figures": rendering.figures,
                       "vignettes": rendering.vignettes}
