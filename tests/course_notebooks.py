@@ -113,3 +113,81 @@ def answered(release_nb, source_nb, answers: dict | None = None):
             lines = [f"{variable} = {answers[variable]!r}"]
         cell.source = SOLUTION_REGION.sub("", solution_source).rstrip("\n") + "\n" + "\n".join(lines)
     return nb
+
+
+QUESTION_HEADER = re.compile(r"^#{2,4} Question (\d+)\b")
+OPTION_LINE = re.compile(r"^- ([A-Z])\. (.*)$")
+
+
+def option_texts(markdown: str) -> dict[str, str]:
+    """The lettered options of a question cell ("- A. ..." with indented continuation lines), in order."""
+    options, current = {}, None
+    for line in markdown.splitlines():
+        found = OPTION_LINE.match(line)
+        if found:
+            current = found.group(1)
+            options[current] = found.group(2).strip()
+        elif current and line.startswith("  ") and line.strip():
+            options[current] += " " + line.strip()
+        else:
+            current = None
+    return options
+
+
+def stem_text(markdown: str) -> str:
+    """A question cell without its header line and its options."""
+    lines, in_option = [], False
+    for line in markdown.splitlines()[1:]:
+        if OPTION_LINE.match(line):
+            in_option = True
+            continue
+        if in_option and line.startswith("  ") and line.strip():
+            continue
+        in_option = False
+        lines.append(line)
+    return "\n".join(lines).strip()
+
+
+@dataclass
+class Item:
+    """An autograded knowledge-check item as a learner meets it: its question cell, options and key."""
+
+    question: Question
+    number: int          # the N of "### Question N"
+    markdown: str        # the question cell
+    options: dict        # letter -> option text ({} for number answers)
+    curriculum: dict     # the test cell's curriculum metadata: objective, applied, client
+
+    @property
+    def is_letter_choice(self) -> bool:
+        """One letter out of lettered options (not several letters, not a quadrant numeral, not a number)."""
+        return self.question.check == "check_choice" and bool(self.options) \
+            and all(len(str(c)) == 1 for c in self.question.check_args[0])
+
+    @property
+    def applied(self) -> bool:
+        return bool(self.curriculum.get("applied"))
+
+    @property
+    def clients(self) -> list[str]:
+        client = self.curriculum.get("client") or []
+        return [client] if isinstance(client, str) else list(client)
+
+
+def knowledge_check_items(source_nb) -> list[Item]:
+    """Every autograded item of a source notebook with the question cell above its answer cell."""
+    by_grade_id = {q.grade_id: q for q in questions(source_nb)}
+    items, last_question_cell = [], None
+    for cell in source_nb.cells:
+        if cell.cell_type == "markdown" and QUESTION_HEADER.match(cell.source):
+            last_question_cell = cell
+        if is_test_cell(cell):
+            question = by_grade_id[nbgrader_meta(cell)["grade_id"]]
+            if last_question_cell is None:
+                raise ValueError(f"{question.grade_id} has no '### Question N' cell above it")
+            items.append(Item(
+                question=question, number=int(QUESTION_HEADER.match(last_question_cell.source).group(1)),
+                markdown=last_question_cell.source, options=option_texts(last_question_cell.source),
+                curriculum=dict(cell.metadata.get("curriculum", {})),
+            ))
+    return items

@@ -29,7 +29,15 @@ def test_minimum_on_both_sides(population):
 def test_below_minimum_attributes_level_one():
     result = check_week(week_of(5))
     assert "Reported by secondary summaries" in result.message and "Level 1" in result.message
-    assert set(result.sources) == {"A2", "MIDSHORE-GLOSS", "OEP-ASAM-LOC"}
+    assert set(result.sources) == {"A2", "MIDSHORE-GLOSS", "OEP-ASAM-LOC", "VA-DMAS-2.1", "VA-DBHDS-2.1"}
+
+
+@pytest.mark.parametrize("total", [0, 5, 9, 19, 20, 30])
+def test_every_week_says_which_services_count_is_set_by_state_rules_and_payers(total):
+    result = check_week(week_of(total))
+    assert "Which services count toward the weekly hours is set by your state's rules and payers" in result.message
+    assert "12VAC30-130-5090" in result.message and "at least 3 service hours a day" in result.message
+    assert {"VA-DMAS-2.1", "VA-DBHDS-2.1"} <= set(result.sources)
 
 
 def test_twenty_hours_is_the_virginia_partial_hospitalization_boundary():

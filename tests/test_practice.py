@@ -86,7 +86,51 @@ def test_a_valid_fixture_parses_into_items_in_order():
     sets = parse(copy.deepcopy(VALID), FIXTURE_PATH)
     items = sets["basics"].items
     assert [item.id for item in items] == ["first", "second"]
-    assert items[1].answer == 1
+    assert items[1].options[items[1].answer].text == "Yes"
+
+
+# --- the order options are shown in ----------------------------------------------------------------
+
+def _texts(item):
+    return [option.text for option in item.options]
+
+
+def test_options_are_shuffled_the_same_way_on_every_load():
+    # A learner who comes back sees the same order; the order depends on the module and item id only.
+    first = parse(copy.deepcopy(VALID), FIXTURE_PATH)["basics"].items
+    again = parse(copy.deepcopy(VALID), Path("elsewhere") / FIXTURE_PATH)["basics"].items
+    assert [_texts(item) for item in first] == [_texts(item) for item in again]
+    written = [[o["text"] for o in raw["options"]] for raw in VALID["sets"]["basics"]["items"]]
+    assert all(sorted(_texts(item)) == sorted(texts) for item, texts in zip(first, written, strict=True))
+
+
+def test_grading_follows_the_order_the_options_are_shown_in():
+    for item in parse(copy.deepcopy(VALID), FIXTURE_PATH)["basics"].items:
+        for number, option in enumerate(item.options):
+            assert item.grade(number).correct == option.correct
+            assert item.grade(number).feedback == option.feedback
+
+
+def test_an_item_marked_keep_order_shows_its_options_as_written():
+    options = [{"text": f"Band {n}", "feedback": f"Feedback for band number {n}."} for n in range(5)]
+    options[3]["correct"] = True
+    data = broken(lambda d: first_item(d).update(options=options, keep_order=True))
+    item = parse(data, FIXTURE_PATH)["basics"].items[0]
+    assert _texts(item) == [f"Band {n}" for n in range(5)]
+    assert item.answer == 3
+    shuffled = parse(broken(lambda d: first_item(d).update(options=copy.deepcopy(options))),
+                     FIXTURE_PATH)["basics"].items[0]
+    assert _texts(shuffled) != _texts(item), "without keep_order these five options are shown in another order"
+
+
+def test_across_the_course_the_correct_option_is_not_always_in_the_same_place():
+    # The issue "order teaches nothing": authors wrote the correct option first in every item.
+    positions = [item.answer for path in FILES for practice_set in load_file(path).values()
+                 for item in practice_set.items]
+    assert len(positions) >= 30
+    share = {place: positions.count(place) / len(positions) for place in range(3)}
+    assert all(value >= 0.15 for value in share.values()), f"correct option by position: {share}"
+    assert share[0] < 0.5, f"the correct option is shown first too often: {share}"
 
 
 def broken(change):
@@ -157,7 +201,9 @@ def test_a_key_written_twice_is_rejected_with_its_line(tmp_path):
 def test_a_fixture_file_on_disk_loads_like_the_parsed_data(tmp_path):
     path = tmp_path / "99-fixture.yaml"
     path.write_text(yaml.safe_dump(VALID), encoding="utf-8")
-    assert load_file(path)["basics"].items[0].options[0].correct
+    on_disk = load_file(path)["basics"].items
+    assert on_disk == parse(copy.deepcopy(VALID), FIXTURE_PATH)["basics"].items
+    assert on_disk[0].options[on_disk[0].answer].text == "Right one"
 
 
 def test_an_unknown_set_or_module_is_named_in_the_error():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from widgets.instruments import INSTRUMENTS
-from widgets.progress import band_changes, describe, progress_chart
+from widgets.progress import ITEM9_REMINDER, band_changes, describe, progress_chart, reminder
 from widgets.screening import score
 
 
@@ -66,3 +66,9 @@ def test_gad7_description_attributes_its_bands():
 
 def test_empty_scores_give_an_empty_chart():
     assert progress_chart("gad7", []).alt_text == "No GAD-7 scores yet."
+
+
+def test_a_phq9_trajectory_is_shown_with_the_item_9_reminder():
+    assert reminder("phq9") == ITEM9_REMINDER and reminder("gad7") == ""
+    for piece in ("item 9", "C-SSRS", "supervisor", "988", "911"):
+        assert piece in ITEM9_REMINDER

@@ -1,10 +1,11 @@
-"""Screening scores against the published cut-offs in section 5 of the clinical reference."""
+"""Screening scores against the published cut-offs in section 5 of the clinical reference (and the PHQ-9
+actions and C-SSRS triage of section 14). Every risk signal's next step is tested in test_risk_signals."""
 
 from __future__ import annotations
 
 import pytest
 
-from widgets.instruments import INSTRUMENTS
+from widgets.instruments import DAST_NONE_STEP, INSTRUMENTS
 from widgets.screening import CRISIS_LINE, score
 from widgets.sources import lookup
 
@@ -20,8 +21,16 @@ PUBLISHED_POSITIVE = {"phq9": 10, "gad7": 10, "audit": 8, "dast10": 3, "pcl5": 3
 PUBLISHED_ACTIONS = {
     "audit": ["alcohol education", "simple advice", "simple advice plus brief counseling and monitoring",
               "refer for diagnostic evaluation and treatment"],
-    "dast10": ["no action", "monitor and reassess", "further investigation", "intensive assessment",
+    # The guidelines' band 0 is "none (no action)"; the safety rule asks that no tool print a bare "no action",
+    # so band 0 says what the screen does and does not ask for (DAST_NONE_STEP). The other bands are word for word.
+    "dast10": [DAST_NONE_STEP, "monitor and reassess", "further investigation", "intensive assessment",
                "intensive assessment"],
+    # Section 14.2 [S], "PHQ-9 Scores and Proposed Treatment Actions", quoted word for word.
+    "phq9": ["None", "Watchful waiting; repeat PHQ-9 at follow-up",
+             "Treatment plan, considering counseling, follow-up and/or pharmacotherapy",
+             "Active treatment with pharmacotherapy and/or psychotherapy",
+             "Immediate initiation of pharmacotherapy and, if severe impairment or poor response to therapy, expedited "
+             "referral to a mental health specialist for psychotherapy and/or collaborative management"],
 }
 ITEM_COUNTS = {"phq9": 9, "gad7": 7, "audit": 10, "auditc": 3, "dast10": 10, "pcl5": 20, "cageaid": 4, "cssrs": 6}
 
@@ -86,15 +95,21 @@ def test_gad7_attributes_its_secondary_cut_offs():
     assert score("gad7", answers_for("gad7", 9)).next_step is None
 
 
-def test_phq9_ties_no_next_step_and_says_so():
+def test_phq9_band_actions_are_attributed_secondary_and_the_bands_are_not():
+    spec = INSTRUMENTS["phq9"]
+    assert all(b.reported_by is None for b in spec.bands)  # the cut-points are [P]
+    assert all(b.action_attribution.startswith("reported by reproductions of the PHQ Instruction Manual's Table 4")
+               for b in spec.bands)
     result = score("phq9", answers_for("phq9", 12))
-    assert result.next_step is None and "ties no specific action" in result.text
-    assert result.source == ("PHQ9-KROENKE",)
+    assert '"Treatment plan, considering counseling, follow-up and/or pharmacotherapy"' in result.next_step
+    assert "ties no specific action" not in result.text
+    assert result.source[:2] == ("PHQ9-KROENKE", "PHQ9-ACTIONS-S")
 
 
 def test_audit_zone_four_is_attributed():
     result = score("audit", answers_for("audit", 20))
-    assert "reported by" in result.text and result.next_step == "refer for diagnostic evaluation and treatment"
+    assert "reported by" in result.text and result.next_step.endswith("refer for diagnostic evaluation and treatment.")
+    assert result.next_step.startswith("Safety first") and "medical assessment of withdrawal risk" in result.next_step
     zone_three = score("audit", [4, 4, 4, 1, 1, 1, 4, 0, 0, 0])  # 19, nothing on Q4-6 or Q9-10 that steps up
     assert zone_three.band == "harmful" and "reported by" not in zone_three.text
 
@@ -127,10 +142,28 @@ def test_auditc_requires_sex(sex):
 
 
 def test_dast10_item_3_is_reverse_scored():
-    all_no = [False] * 10
-    assert score("dast10", all_no).total == 1
+    assert score("dast10", [True] + [False] * 9).total == 2  # item 1 yes, item 3 no: 2 points
+    assert score("dast10", [True, False, True] + [False] * 7).total == 1
     assert score("dast10", [False, False, True] + [False] * 7).total == 0
     assert score("dast10", [True] * 10).total == 9
+
+
+def test_dast10_no_drug_use_is_reported_as_such():
+    # Item 1 "no" and nothing else: the client reports no drug use. Item 3's reverse point is not counted, and
+    # the text says so, so the result is band "none" rather than "low".
+    result = score("dast10", [False] * 10)
+    assert (result.total, result.band, result.no_drug_use, result.positive) == (0, "none", True, False)
+    assert "reports no drug use other than for medical reasons in the past 12 months" in result.text
+    assert "counted item by item, the total would be 1" in result.text
+    assert result.next_step == DAST_NONE_STEP and "course's own wording" in result.text
+    assert score("dast10", [False, False, True] + [False] * 7).no_drug_use
+
+
+def test_dast10_item_1_no_with_other_yes_answers_is_scored_and_questioned():
+    result = score("dast10", [False, False, False, False, True] + [False] * 5)  # item 3 no, item 5 yes
+    assert (result.total, result.band, result.no_drug_use) == (2, "low", False)
+    assert "check the answers with the client" in result.text
+    assert score("dast10", [True] + [False] * 9).no_drug_use is False
 
 
 def test_pcl5_cut_off_and_range():
@@ -170,6 +203,7 @@ def test_cageaid_threshold_and_conflict_note():
 
 @pytest.mark.parametrize(("answers", "recent", "risk"), [
     ([False, False, None, None, None, False], None, "none"),
+    ([False, True, False, False, False, False], None, "review"),
     ([True, False, None, None, None, False], None, "review"),
     ([True, True, True, False, False, False], None, "review"),
     ([True, True, False, True, False, False], None, "high"),  # Q4
@@ -180,14 +214,32 @@ def test_cageaid_threshold_and_conflict_note():
 def test_cssrs_risk(answers, recent, risk):
     result = score("cssrs", answers, recent_behavior=recent)
     assert result.risk == risk == result.band
-    assert ("988 Suicide & Crisis Lifeline" in result.text) is (risk != "none")
+    assert "988 Suicide & Crisis Lifeline" in result.text
+    assert bool(result.flags) is (risk != "none") and (result.next_step is None) is (risk == "none")
 
 
 def test_cssrs_high_risk_text_is_exact():
-    text = score("cssrs", [True, True, False, True, False, False]).text
-    assert "immediate referral to mental health services and safety precautions" in text
-    assert CRISIS_LINE in text and "free, confidential and available 24/7 by call, text or chat" in text
-    assert "Reported by the Columbia triage guidelines" in text
+    result = score("cssrs", [True, True, False, True, False, False])
+    text = result.text
+    assert ('"These high-risk answers require patient safety precautions until a mental health professional can '
+            'evaluate the individual for possible hospitalization."') in text
+    assert 'a "yes" to Q4 or Q5 in the past month, or any suicidal behavior in the past 3 months' in text
+    assert "free, confidential and available 24/7 by call, text or chat" in text and CRISIS_LINE[:-1] in text
+    assert "call 911 if the client is in immediate danger" in result.next_step
+    assert "Clinical Triage and Workflow Guidelines for the C-SSRS" in text
+    assert {"CSSRS-COL-TRIAGE", "CSSRS-WORKFLOW", "CSSRS-NINDS"} <= set(result.source)
+    assert "CSSRS-TRIAGE" not in result.source  # the [S] copy is replaced by Columbia's own documents
+
+
+def test_cssrs_other_answers_get_columbias_minimum_and_the_supervisor():
+    result = score("cssrs", [True, True, True, False, False, False])
+    assert result.risk == "review"
+    assert ('"Other answers on the Columbia only require referral to outpatient providers and crisis hotlines."'
+            in result.text)
+    assert ("Columbia suggests these as anchors; the next step comes from your agency's protocol and your "
+            "supervisor.") in result.text
+    assert "same day" in result.next_step and "supervisor" in result.next_step
+    assert "none stated" not in result.text.lower()
 
 
 @pytest.mark.parametrize(("answers", "recent", "message"), [

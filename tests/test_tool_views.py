@@ -45,8 +45,22 @@ def test_phq9_form_scores_when_complete_and_shows_band_next_step_and_source():
     assert form.result == score("phq9", [1, 2, 1, 1, 2, 1, 1, 1, 0])
     text = shown(form.output)
     assert "Total 10: moderate" in text and "positive screen" in text
-    assert "Next step tied to this result: none stated in the source" in text
-    assert "Kroenke" in text
+    assert ('Next step tied to this result: For the total, the proposed treatment action for moderate (10-14) is '
+            '"Treatment plan, considering counseling, follow-up and/or pharmacotherapy"') in text
+    assert "Kroenke" in text and 'role="alert"' not in form.output.value
+
+
+def test_phq9_form_puts_an_item_9_answer_first_in_a_safety_alert():
+    form = screening_form("phq9")
+    answer(form, [0, 0, 0, 0, 0, 0, 0, 0, 1])  # total 1: the lowest band, but item 9 is above 0
+    markup = form.output.value
+    assert markup.index('role="alert"') < markup.index('role="status"')
+    text = shown(form.output)
+    assert text.startswith("Safety first: PHQ-9 item 9 (thoughts of death or self-harm)")
+    assert "Ask the C-SSRS screener questions now" in text and "988" in text and "911" in text
+    assert "Next step tied to this result: Safety first (item 9)" in text
+    assert '"None"' not in text and "none stated" not in text.lower()
+    assert "any answer above 0 shows a Safety first box" in shown(form.children[0])
 
 
 def test_gad7_form_shows_attribution():
@@ -73,10 +87,14 @@ def test_auditc_form_waits_for_sex_then_uses_its_cut_off():
     assert not form.result.positive and "negative screen" in shown(form.output)
 
 
-def test_dast10_form_reverse_scores_item_3():
+def test_dast10_form_reverse_scores_item_3_and_reports_no_drug_use():
     form = screening_form("dast10")
-    answer(form, [False] * 10)
-    assert form.result.total == 1 and "Total 1: low" in shown(form.output)
+    answer(form, [True] + [False] * 9)
+    assert form.result.total == 2 and "Total 2: low" in shown(form.output)
+    form.items[0].value = False  # item 1 "no": the client reports no drug use
+    text = shown(form.output)
+    assert form.result.total == 0 and "Total 0: none (the client reports no drug use other than for medical" in text
+    assert "no action" not in text.lower()
 
 
 def test_pcl5_and_cageaid_options_change_the_result():
@@ -102,11 +120,15 @@ def test_cssrs_form_follows_the_flow_and_shows_988():
     form.items[2].value, form.items[3].value, form.items[4].value, form.items[5].value = False, True, False, False
     assert form.result.risk == "high"
     text = shown(form.output)
-    assert "immediate referral to mental health services and safety precautions" in text
+    assert "Start patient safety precautions until a mental health professional can evaluate the individual" in text
     assert "free, confidential and available 24/7 by call, text or chat" in text
+    assert 'role="alert"' in form.output.value and "Risk: high" in text
     form.items[1].value = False  # Q2 no: Q3-Q5 are skipped and cleared
     assert [c.value for c in form.items[2:5]] == [None, None, None]
     assert form.result.risk == "review"
+    text = shown(form.output)
+    assert "referral to outpatient providers and crisis hotlines" in text and "same day" in text
+    assert 'role="alert"' in form.output.value and "none stated" not in text.lower()
     form.items[5].value = True
     assert form.options["recent_behavior"].layout.display != "none" and form.result is None
     assert "Still to answer: 6b" in shown(form.output)
@@ -155,6 +177,8 @@ def test_quadrant_view_explains_a_full_quadrant():
 def test_iop_builder_adds_and_removes_sessions():
     builder = iop_week_builder()
     assert "below the IOP minimum of 9 hours" in shown(builder.message)
+    assert "Which services count toward the weekly hours is set by your state's rules and payers" in shown(
+        builder.message)
     for day in ("Monday", "Wednesday", "Friday"):
         builder.day.value = day
         builder.add_button.click()
@@ -188,9 +212,11 @@ def test_progress_view_marks_worse_bands_and_explains_bad_input():
     assert "type whole numbers separated by commas" in shown(view.message)
     view.scores.value = "8, 30"
     assert "score 2 must be a whole number from 0 to 27" in shown(view.message)
+    view.scores.value = "14, 9"
+    assert "A PHQ-9 total does not show item 9" in shown(view.message)  # a falling total is not "no risk"
     view.instrument.value = "gad7"
     view.scores.value = "4, 5"
-    assert "week 2 moved into mild" in shown(view.message)
+    assert "week 2 moved into mild" in shown(view.message) and "item 9" not in shown(view.message)
 
 
 GALLERY = ROOT / "notebooks" / "tools-gallery.ipynb"

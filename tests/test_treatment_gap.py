@@ -72,6 +72,15 @@ def test_every_segment_pairs_an_okabe_ito_colour_with_its_own_hatch():
             assert hatch_by_label.setdefault(s.label, (s.hatch, s.colour)) == (s.hatch, s.colour)
 
 
+def test_the_text_alternative_cites_each_bar_in_full():
+    alt = treatment_gap_chart().alt_text
+    # Authors, title, journal and year as the reference gives them (it gives no volume or pages).
+    assert ("Han B, Compton WM, Blanco C, Colpe LJ. \u201cPrevalence, Treatment, And Unmet Treatment Needs Of US "
+            "Adults With Mental Health And Substance Use Disorders.\u201d Health Affairs, 2017") in alt
+    assert "Conference abstract" in alt and "(2025); a secondary source, not a SAMHSA report" in alt
+    assert "bar 2:" not in treatment_gap_chart(include_reported=False).alt_text
+
+
 def test_the_source_keys_exist_in_the_clinical_reference():
     for bar in (HAN, REPORTED_2023):
         assert lookup(bar.source_key).key == bar.source_key

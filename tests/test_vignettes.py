@@ -66,17 +66,77 @@ def test_a_second_press_on_a_choice_that_is_already_gone_is_ignored():
     # replaced yet. It must not choose something on the next screen, which the learner has not seen.
     player = VignettePlayer(load(VALID))
     start = player.session.current
+    onward = next(i for i, choice in enumerate(start.choices) if choice.target == "second")
     first_screen = player.choices.children
-    first_screen[0].click()
-    assert not player.session.finished, "the fixture's first choice leads to a second decision"
+    first_screen[onward].click()
+    assert not player.session.finished, "this choice of the fixture leads to a second decision"
     after_one = [(step.node.id, step.choice.text) for step in player.session.steps]
-    assert after_one == [(start.id, start.choices[0].text)]
-    first_screen[0].click()
-    first_screen[-1].click()
+    assert after_one == [(start.id, start.choices[onward].text)]
+    first_screen[onward].click()
+    first_screen[len(first_screen) - 1 - onward].click()
     assert [(step.node.id, step.choice.text) for step in player.session.steps] == after_one
-    assert html.escape(start.choices[0].text) in player.feedback.value
+    assert html.escape(start.choices[onward].text) in player.feedback.value
     player.choices.children[0].click()  # the buttons now shown still work
     assert len(player.session.steps) == 2
+
+
+# -- the order choices are shown in -------------------------------------------------------------------
+
+def _texts(node):
+    return [choice.text for choice in node.choices]
+
+
+def test_choices_are_shown_in_the_same_shuffled_order_on_every_load():
+    from widgets.vignette.model import parse
+
+    written = _valid_data()
+    once, again = load(VALID), parse(_valid_data(), "<memory>")
+    for node_id, node in once.nodes.items():
+        assert _texts(node) == _texts(again.nodes[node_id])
+        assert sorted(_texts(node)) == sorted(c["text"] for c in written["nodes"][node_id].get("choices", []))
+
+
+def test_a_node_marked_keep_order_shows_its_choices_as_written():
+    from widgets.vignette.model import parse
+
+    def quadrants(d, keep):
+        d["nodes"]["second"]["choices"] = [
+            {"text": f"Quadrant {q}", "target": "good_end", "score": 2 if q == "III" else 0,
+             "feedback": f"Feedback on Quadrant {q}, long enough to pass.", "sources": ["T42-05-FIG21"]}
+            for q in ("I", "II", "III", "IV")]
+        if keep:
+            d["nodes"]["second"]["keep_order"] = True
+
+    kept = parse(_mutate(lambda d: quadrants(d, True)), "<memory>").nodes["second"]
+    assert _texts(kept) == ["Quadrant I", "Quadrant II", "Quadrant III", "Quadrant IV"]
+    shuffled = parse(_mutate(lambda d: quadrants(d, False)), "<memory>").nodes["second"]
+    assert _texts(shuffled) != _texts(kept), "without keep_order these four choices are shown in another order"
+
+
+def test_across_the_course_the_best_choice_is_not_always_shown_first():
+    # The issue "order teaches nothing": authors wrote the best choice first at almost every decision.
+    first, decisions, places = 0, 0, set()
+    for path in CONTENT_FILES:
+        for node in load(path).nodes.values():
+            if node.choices and not node.keep_order:
+                best = max(c.score for c in node.choices)
+                place = next(i for i, c in enumerate(node.choices) if c.score == best)
+                decisions += 1
+                first += place == 0
+                places.add(place)
+    assert decisions >= 30
+    assert first / decisions < 0.5, f"the best choice is shown first at {first} of {decisions} decisions"
+    assert places >= {0, 1, 2}, f"the best choice only ever appears at positions {sorted(places)}"
+
+
+def test_shuffling_does_not_change_a_vignettes_scores_or_paths_count():
+    from widgets.vignette.model import Vignette, check_graph
+
+    vignette = load(VALID)
+    assert isinstance(vignette, Vignette)
+    check_graph(vignette)
+    assert vignette.max_score == 4
+    assert len(vignette.paths()) == 3
 
 
 def _valid_data() -> dict:
@@ -210,3 +270,65 @@ def test_feedback_never_cites_a_source_the_reference_marks_not_citable():
                 assert not any(html.escape(s.title) in shown for s in not_citable), (vignette.id, node.id)
                 if any(not all_sources()[k].citable for k in choice.sources):
                     assert SECONDARY in shown
+
+
+# -- safe practice on every way to a good ending --------------------------------------------------------
+
+# What a supervisor would insist on before a case can end well (clinical-reference.md, "Safety first" and
+# section 14). Each phrase must appear somewhere on every path that reaches an ending the case calls good:
+# in a situation, the choice taken, its feedback, or the debrief.
+SAFE_PRACTICE = {
+    "m1-first-call": ["988", "911", "supervisor", "withdrawal risk", "medical staff"],
+    "m1-other-door": ["withdrawal", "benzodiazepine", "C-SSRS", "988", "911", "written consent", "supervisor"],
+    "m2-intake-screens": ["item 9", "C-SSRS", "supervisor", "988", "911"],
+    "m2-follow-up-cssrs": ["C-SSRS", "supervisor", "988", "911", "written consent"],
+    "m3-grace-setting": ["withdrawal", "seizures or DTs", "sedatives", "medical staff", "written consent"],
+    "m3-intake-review": ["C-SSRS", "988", "911", "naloxone", "medication for opioid use disorder",
+                         "written consent"],
+    "m4-leaving-inpatient": ["written consent", "42 CFR Part 2", "suicide-risk screen", "988", "911"],
+    "m4-planning-a-week": ["keeps taking it as prescribed", "prescriber", "written consent"],
+}
+
+
+def paths_to_good_endings(vignette):
+    for path_taken in vignette.paths():
+        node, seen = vignette.nodes[vignette.start], []
+        for index in path_taken:
+            choice = node.choices[index]
+            seen += [node.situation, choice.text, choice.feedback]
+            node = vignette.nodes[choice.target]
+        if node.debrief.startswith("A good ending"):
+            yield path_taken, " ".join([*seen, node.situation, node.debrief])
+
+
+@pytest.mark.parametrize("vignette_id", sorted(SAFE_PRACTICE))
+def test_every_path_to_a_good_ending_models_safe_practice(vignette_id):
+    vignette = load(next(p for p in CONTENT_FILES if p.stem == vignette_id))
+    good = list(paths_to_good_endings(vignette))
+    assert good, "the case has a good ending"
+    for path_taken, text in good:
+        missing = [phrase for phrase in SAFE_PRACTICE[vignette_id] if phrase not in text]
+        assert not missing, f"path {path_taken} reaches a good ending without {missing}"
+
+
+def test_the_best_path_of_every_case_ends_well():
+    for path in CONTENT_FILES:
+        vignette = load(path)
+        best = [p for p in vignette.paths() if _score(vignette, p) == vignette.max_score]
+        assert best and all(_ending(vignette, p).debrief.startswith(("A good ending", "Well played"))
+                            for p in best), vignette.id
+
+
+def _score(vignette, path_taken):
+    node, total = vignette.nodes[vignette.start], 0
+    for index in path_taken:
+        total += node.choices[index].score
+        node = vignette.nodes[node.choices[index].target]
+    return total
+
+
+def _ending(vignette, path_taken):
+    node = vignette.nodes[vignette.start]
+    for index in path_taken:
+        node = vignette.nodes[node.choices[index].target]
+    return node

@@ -1,8 +1,9 @@
 """Screening instruments as data: items, allowed answers, band tables and the sources behind them.
 
 One source of truth for scoring (widgets.screening), the forms (widgets.screening_view), the progress
-chart (widgets.progress) and the tests. Every number here is in section 5 of the clinical reference;
-a rule the reference marks [S] carries `reported_by`, the attribution the learner reads with it.
+chart (widgets.progress) and the tests. Every number here is in section 5 of the clinical reference (the
+PHQ-9 proposed treatment actions in section 14.2); a rule the reference marks [S] carries `reported_by`
+(or `action_reported_by` when only the action is [S]), the attribution the learner reads with it.
 
 Item labels are short and neutral; they are not the official wording. Give the official form for the
 questions themselves (`Instrument.official_form`).
@@ -29,7 +30,12 @@ class Band:
     low: int
     high: int
     action: str | None = None  # the source's own words for what to do; None when it ties no action
-    reported_by: str | None = None  # attribution when the reference marks the rule [S]
+    reported_by: str | None = None  # attribution when the reference marks the band (and its action) [S]
+    action_reported_by: str | None = None  # attribution for the action alone, when only the action is [S]
+
+    @property
+    def action_attribution(self) -> str | None:
+        return self.action_reported_by or self.reported_by
 
     def contains(self, total: int) -> bool:
         return self.low <= total <= self.high
@@ -74,12 +80,24 @@ class Instrument:
         return [b.name for b in self.bands].index(name)
 
 
+# Section 14.2 [S]: the table "PHQ-9 Scores and Proposed Treatment Actions", quoted word for word. The
+# actions are written for prescribing clinicians; the course's counselor-scope wording is in
+# widgets.screening and is labelled as the course's own.
+PHQ9_ACTIONS_REPORTED_BY = ("reported by reproductions of the PHQ Instruction Manual's Table 4 (\"PHQ-9 Scores and "
+                            "Proposed Treatment Actions\"), citing Kroenke & Spitzer, Psychiatr Ann "
+                            "2002;32(9):509\u2013515")
+PHQ9_ITEM9 = 9
 GAD7_REPORTED_BY = ("reported by the GAD-7 instrument scoring text, which cites Spitzer et al., "
                     "Arch Intern Med 2006;166:1092-1097")
 AUDIT_ZONE4_REPORTED_BY = ("reported by an AUDIT risk-levels table and a copy of the WHO AUDIT guidelines "
                            "(2001); not read in the WHO text itself")
 DAST_POSITIVE_REPORTED_BY = ("reported by a secondary DAST-10 page: the bands are a widely used convention, "
                              "not in Skinner's 1982 paper, and 3 or more is the most often cited positive screen")
+
+# The guidelines' band 0 is "none", with no further step (DAST-ACG). The course words it as what this screen
+# does and does not ask for, so a result never reads as "do nothing"; the part after ";" is the course's own.
+DAST_NONE_STEP = "no further drug-use action indicated by this screen; keep screening as your agency requires"
+DAST_NO_USE = "reports no drug use other than for medical reasons in the past 12 months"
 
 _PCL5_LABELS = (
     "Repeated disturbing memories", "Disturbing dreams", "Feeling or acting as if it were happening again",
@@ -102,10 +120,18 @@ INSTRUMENTS: dict[str, Instrument] = {
         ("Interest or pleasure in doing things", "Feeling down, depressed or hopeless", "Sleep",
          "Tiredness or little energy", "Appetite", "Feeling bad about yourself", "Concentration",
          "Moving or speaking slowly, or restlessness", "Thoughts of death or of self-harm"),
-        (RATING_0_3,) * 9, ("PHQ9-KROENKE",),
-        bands=(Band("minimal", 0, 4), Band("mild", 5, 9), Band("moderate", 10, 14),
-               Band("moderately severe", 15, 19), Band("severe", 20, 27)),
-        positive_at=10, answer_labels=PHQ_GAD_ANSWERS),
+        (RATING_0_3,) * 9, ("PHQ9-KROENKE", "PHQ9-ACTIONS-S"),
+        bands=tuple(Band(name, low, high, action, action_reported_by=PHQ9_ACTIONS_REPORTED_BY)
+                    for name, low, high, action in (
+                        ("minimal", 0, 4, "None"),
+                        ("mild", 5, 9, "Watchful waiting; repeat PHQ-9 at follow-up"),
+                        ("moderate", 10, 14, "Treatment plan, considering counseling, follow-up and/or pharmacotherapy"),
+                        ("moderately severe", 15, 19, "Active treatment with pharmacotherapy and/or psychotherapy"),
+                        ("severe", 20, 27, "Immediate initiation of pharmacotherapy and, if severe impairment or poor "
+                                           "response to therapy, expedited referral to a mental health specialist for "
+                                           "psychotherapy and/or collaborative management"))),
+        positive_at=10, answer_labels=PHQ_GAD_ANSWERS,
+        positive_wording="{yes} screen for depression ({at} or more is positive)."),
     "gad7": Instrument(
         "gad7", "GAD-7", "anxiety", "GAD-7 (Spitzer et al., Arch Intern Med 2006;166:1092-1097)",
         ("Feeling nervous, anxious or on edge", "Not able to stop or control worrying", "Worrying too much",
@@ -141,7 +167,7 @@ INSTRUMENTS: dict[str, Instrument] = {
          "Felt bad or guilty about drug use", "Family complained about drug use", "Neglected family because of drug use",
          "Illegal activities to obtain drugs", "Withdrawal symptoms when stopping", "Medical problems from drug use"),
         (YES_NO,) * 10, ("DAST-ACG",),
-        bands=(Band("none", 0, 0, "no action"), Band("low", 1, 2, "monitor and reassess"),
+        bands=(Band("none", 0, 0, DAST_NONE_STEP), Band("low", 1, 2, "monitor and reassess"),
                Band("moderate", 3, 5, "further investigation"), Band("substantial", 6, 8, "intensive assessment"),
                Band("severe", 9, 10, "intensive assessment")),
         positive_at=3, positive_reported_by=DAST_POSITIVE_REPORTED_BY, reverse_items=frozenset({3})),
@@ -155,7 +181,7 @@ INSTRUMENTS: dict[str, Instrument] = {
         positive_at=1),
     "cssrs": Instrument(
         "cssrs", "C-SSRS Screener", "suicide risk", "Columbia-Suicide Severity Rating Scale (C-SSRS), Screener version",
-        CSSRS_QUESTIONS, (YES_NO,) * 6, ("CSSRS-NINDS", "CSSRS-FORM", "CSSRS-TRIAGE")),
+        CSSRS_QUESTIONS, (YES_NO,) * 6, ("CSSRS-NINDS", "CSSRS-COL-TRIAGE", "CSSRS-WORKFLOW", "CSSRS-FORM")),
 }
 
 AUDITC_POSITIVE_AT = {"male": 4, "female": 3}

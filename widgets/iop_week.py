@@ -4,6 +4,11 @@ The minimum is 9 hours a week for adults and 6 for adolescents (SAMHSA Advisory 
 The Virginia Medicaid regulation puts IOP (Level 2.1) at 9-19 hours a week for adults and 6-19 for children
 and adolescents [VA-DMAS-2.1], and partial hospitalization (Level 2.5) at 20 or more [VA-DMAS-2.5].
 "Fewer than 9/6 hours is Level 1 outpatient" is secondary [S] and always attributed.
+
+Every check also says that the state's rules and payers decide which services count toward the weekly
+hours. That sentence is the course's summary of the state regulations the reference gives: Virginia's
+Medicaid regulation lists the services an IOP (Level 2.1) must provide [VA-DMAS-2.1], and its licensing rule
+sets at least 3 service hours a day and 9-19 a week [VA-DBHDS-2.1].
 """
 
 from __future__ import annotations
@@ -22,6 +27,11 @@ SESSION_KINDS = ("group therapy", "individual counseling", "family psychoeducati
 MINIMUM_HOURS = {"adult": 9, "adolescent": 6}
 PARTIAL_HOSPITALIZATION_HOURS = 20
 POPULATION_WORDS = {"adult": "adults", "adolescent": "adolescents"}
+WHAT_COUNTS = ("Which services count toward the weekly hours is set by your state's rules and payers (the course's "
+               "summary). For example, Virginia's Medicaid regulation (12VAC30-130-5090) lists the services an IOP "
+               "at ASAM Level 2.1 must provide, and Virginia's licensing rule for IOP Level 2.1 (12VAC35-105) requires "
+               "at least 3 service hours a day. Ask your supervisor which of your program's sessions count.")
+WHAT_COUNTS_SOURCES = ("VA-DMAS-2.1", "VA-DBHDS-2.1")
 
 
 @dataclass(frozen=True)
@@ -96,8 +106,9 @@ def check_week(sessions: Iterable, population: str = "adult") -> WeekCheck:
                    f"{PARTIAL_HOSPITALIZATION_HOURS} hours, the Virginia Medicaid regulation's (12VAC30-130-5100) "
                    f"boundary for Level 2.5 partial hospitalization (at least {PARTIAL_HOSPITALIZATION_HOURS} hours a "
                    f"week). {rule}")
+    sources = tuple(dict.fromkeys(sources + WHAT_COUNTS_SOURCES))
     return WeekCheck(population, total, minimum, total >= minimum, total >= PARTIAL_HOSPITALIZATION_HOURS,
-                     by_day, message, sources)
+                     by_day, f"{message} {WHAT_COUNTS}", sources)
 
 
 def _kinds(made: list[Session]) -> list[str]:

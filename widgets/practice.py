@@ -5,6 +5,10 @@ sets of items. Every option carries its own feedback, so a learner who picks a w
 is wrong, not just that it is. The model (loading, validation, grading) has no ipywidgets import; the view
 at the bottom of this file builds the controls only when a notebook asks for them.
 
+Options are held, and shown, in a shuffled order seeded by the module and the item id: the correct option's
+position carries no hint, and a learner who comes back sees the same order. An item marked keep_order (options
+that form a scale) keeps the order written.
+
 In a notebook:
 
     from widgets.practice import practice
@@ -22,6 +26,7 @@ import yaml
 
 from widgets import CONTENT
 from widgets.sources import all_sources, source_line
+from widgets.vignette.model import stable_order
 from widgets.yaml_loading import load_content
 
 SCHEMA_VERSION = 1
@@ -78,6 +83,11 @@ SCHEMA = {
                                             "description": "Source keys from the clinical reference; "
                                                            "an empty list only for items with no clinical "
                                                            "content (how to run a cell)."},
+                                "keep_order": {"type": "boolean", "default": False,
+                                               "description": "Show the options in the order written, for "
+                                                              "options that form a scale. Otherwise they are "
+                                                              "shown in a shuffled order that is the same on "
+                                                              "every visit."},
                             },
                         },
                     },
@@ -176,8 +186,10 @@ def parse(data, path: Path) -> dict[str, PracticeSet]:
             if raw["id"] in seen:
                 raise PracticeError(f"{where}: the id is used twice in this file")
             seen.add(raw["id"])
-            options = tuple(Option(o["text"], bool(o.get("correct", False)), o["feedback"])
-                            for o in raw["options"])
+            written = [Option(o["text"], bool(o.get("correct", False)), o["feedback"]) for o in raw["options"]]
+            order = (range(len(written)) if raw.get("keep_order")
+                     else stable_order(f"{data['module']}/{raw['id']}", len(written)))
+            options = tuple(written[i] for i in order)
             right = sum(o.correct for o in options)
             if right != 1:
                 raise PracticeError(f"{where}: exactly one option must be correct, found {right}")

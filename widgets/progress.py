@@ -4,6 +4,9 @@ The bands are the scoring tables in widgets.instruments (one source of truth wit
 this module adds no threshold of its own. `band_changes` says where a score moved into another band and
 whether that band is worse; `progress_chart` draws the scores on the shaded bands.
 
+A PHQ-9 total hides item 9 (thoughts of death or self-harm), which is judged on its own: `reminder` gives
+the sentence every PHQ-9 trajectory is shown with, so a falling total is never read as "no risk".
+
     >>> [c.to_band for c in band_changes("phq9", [8, 12, 11])]
     ['moderate']
 """
@@ -19,6 +22,11 @@ from widgets.figures import FONT_SIZE, PALETTE, AccessibleFigure, new_figure
 from widgets.instruments import instrument
 
 PROGRESS_INSTRUMENTS = ("phq9", "gad7")
+# Section 14.1: item 9 is judged on its own, whatever the total; the steps are those of widgets.screening.
+ITEM9_REMINDER = ("A PHQ-9 total does not show item 9 (thoughts of death or self-harm). Read item 9 on every week's "
+                  "form: any answer above 0 needs the safety step that day (ask the C-SSRS screener questions, tell "
+                  "your supervisor and follow your agency's safety procedure, the 988 Suicide & Crisis Lifeline, 911 "
+                  "if the client is in immediate danger), whatever the total.")
 # Light greys, darker for worse bands; each band is also named on the chart, so shade is never the only cue.
 BAND_SHADES = ("#f7f7f7", "#e3e3e3", "#cfcfcf", "#bbbbbb", "#a7a7a7")
 
@@ -49,6 +57,11 @@ def _checked(instrument_key: str, scores: Sequence, weeks: Sequence | None):
     if len(weeks) != len(scores) or any(b <= a for a, b in zip(weeks, weeks[1:], strict=False)):
         raise ValueError(f"{instrument_key}: weeks must be increasing, one for each score")
     return spec, list(scores), weeks
+
+
+def reminder(instrument_key: str) -> str:
+    """What a trajectory of totals cannot show, said beside it ("" when there is nothing to add)."""
+    return ITEM9_REMINDER if instrument_key == "phq9" else ""
 
 
 def band_changes(instrument_key: str, scores: Sequence[int], weeks: Sequence[int] | None = None) -> list[BandChange]:

@@ -6,6 +6,10 @@
 Every item is a standard ipywidgets ToggleButtons with the item as its label: Tab reaches each answer
 button and Space or Enter presses it. The result (band, next step, source) is plain text in a live
 region; a problem is shown as a sentence, never as a traceback.
+
+A risk signal (a SafetyFlag on the result) is shown first, in a bordered box headed "Safety first" with
+role="alert", so it is announced and never carried by colour alone. The form only shows what the model
+returns: the box holds the flag's own signal, steps and note, and the next step is the result's.
 """
 
 from __future__ import annotations
@@ -15,16 +19,16 @@ import html
 import ipywidgets as w
 
 from widgets.instruments import CAGEAID_THRESHOLDS, PCL5_CUTOFF_RANGE, Instrument, instrument
-from widgets.screening import CRISIS_LINE, ScreeningResult, points, score
+from widgets.screening import CRISIS_LINE, EMERGENCY_LINE, SafetyFlag, ScreeningResult, points, score
 from widgets.sources import source_line
 
 _LABEL = {"description_width": "28em"}
 _OPTION_NAMES = {"sex": "sex", "cutoff": "cut-off", "threshold": "positive at", "recent_behavior": "6b"}
 
-
-# The C-SSRS result in words: "severe risk" is the triage rule's own term.
-_RISK_HEADLINES = {"high": "Risk: high (severe risk by the triage rule)",
-                   "review": "Risk: review (something was endorsed)", "none": "Risk: nothing endorsed"}
+# A heavy border and a heading say "Safety first" without relying on colour; the pale background only adds to it.
+_SAFETY_STYLE = ("border: 3px solid #000000; border-left-width: 12px; background: #fff4e5; color: #000000; "
+                 "padding: 0.25em 1em; margin: 0.5em 0")
+NO_STEP = "The source ties no specific step to this result."
 
 
 def _row() -> w.Layout:
@@ -75,10 +79,23 @@ def _intro(spec: Instrument) -> str:
     if not spec.answer_labels and not spec.yes_no:
         parts.append(" For each item, press the score of the answer given on the form.")
     parts.append("</p>")
+    if spec.key == "phq9":
+        parts.append("<p>Item 9 (thoughts of death or self-harm) is read on its own, whatever the total: any answer "
+                     "above 0 shows a <strong>Safety first</strong> box with what to do now.</p>")
     if spec.key == "cssrs":
-        parts.append("<p>Q3 to Q5 appear only when Q2 is yes. Where to get help: "
-                     f"<strong>{html.escape(CRISIS_LINE)}</strong></p>")
+        parts.append("<p>Q3 to Q5 appear only when Q2 is yes. Any \"yes\" shows a <strong>Safety first</strong> box "
+                     f"with what to do now. Where to get help: <strong>{html.escape(CRISIS_LINE)}</strong> "
+                     f"{html.escape(EMERGENCY_LINE)}</p>")
     return "".join(parts)
+
+
+def safety_box(flag: SafetyFlag) -> str:
+    """A risk signal as the learner sees it: heading, signal, numbered steps and where they come from."""
+    steps = "".join(f"<li>{html.escape(step[0].upper() + step[1:])}</li>" for step in flag.steps)
+    return (f'<div role="alert" class="screening-safety" style="{_SAFETY_STYLE}">'
+            f"<p><strong>Safety first:</strong> {html.escape(flag.signal)}.</p>"
+            f"<p><strong>Do this now:</strong></p><ol>{steps}</ol>"
+            f"<p><small>{html.escape(flag.note)}</small></p></div>")
 
 
 class ScreeningForm(w.VBox):
@@ -170,15 +187,14 @@ class ScreeningForm(w.VBox):
         return self._result_block(self.result)
 
     def _result_block(self, result: ScreeningResult) -> str:
-        headline = _RISK_HEADLINES[result.risk] if result.risk else f"Total {result.total}: {result.band}"
-        rows = [f"<p><strong>{html.escape(headline)}</strong> · "
-                f"{'positive screen' if result.positive else 'not a positive screen'}</p>",
-                f"<p><strong>Next step tied to this result:</strong> "
-                f"{html.escape(result.next_step or 'none stated in the source')}</p>",
-                f"<p>{html.escape(result.text)}</p>"]
+        alerts = "".join(safety_box(flag) for flag in result.flags)
+        step = (f"<strong>Next step tied to this result:</strong> {html.escape(result.next_step)}" if result.next_step
+                else html.escape(NO_STEP))
+        rows = [f"<p><strong>{html.escape(result.headline)}</strong></p>", f"<p>{step}</p>",
+                f"<p>{html.escape(result.detail)}</p>"]  # the flags' own words are in the box above
         cited = _cited(result.source)
         rows.append(f"<p><small>Sources: {cited or html.escape(self.spec.official_form)}</small></p>")
-        return f'<div role="status" aria-live="polite">{"".join(rows)}</div>'
+        return f'{alerts}<div role="status" aria-live="polite">{"".join(rows)}</div>'
 
     @staticmethod
     def _status(message: str) -> str:

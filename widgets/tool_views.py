@@ -13,7 +13,7 @@ import ipywidgets as w
 
 from widgets.instruments import INSTRUMENTS
 from widgets.iop_week import DAYS, SESSION_KINDS, Session, check_week, week_chart
-from widgets.progress import PROGRESS_INSTRUMENTS, band_changes, progress_chart
+from widgets.progress import PROGRESS_INSTRUMENTS, band_changes, progress_chart, reminder
 from widgets.quadrant import SEVERITIES, SEVERITY_NOT_DIAGNOSIS, place, quadrant_chart
 
 _LABEL = {"description_width": "14em"}
@@ -190,8 +190,8 @@ class ProgressView(w.VBox):
             self.message.value = _status(f"Cannot draw this: {said}.")
             return
         worse = [f"week {c.to_week} moved into {c.to_band}" for c in self.changes if c.worse]
-        self.message.value = _status(("Moves into a worse band: " + "; ".join(worse) + ".") if worse
-                                     else "No move into a worse band.")
+        said = ("Moves into a worse band: " + "; ".join(worse) + ".") if worse else "No move into a worse band."
+        self.message.value = _status(f"{said} {reminder(key)}".strip())
         self.chart.value = self.figure.to_html()
 
 

@@ -10,6 +10,9 @@ The figures are data, each with its source key and status in the clinical refere
 
 The 2018/2019 "48.6%" figures are a CONFLICT in the reference and are deliberately not used.
 
+Each bar carries its full reference, as the reference gives it (authors, title, journal, year; the reference
+gives no volume or pages for either), and the text alternative ends with them.
+
 In a notebook:
 
     from widgets.treatment_gap import treatment_gap_chart
@@ -39,6 +42,7 @@ class Bar:
     source_key: str
     settled: bool  # False for figures the reference marks [S]: shown with attribution, not as fact
     segments: tuple[Segment, ...]
+    citation: str  # the full reference, as the clinical reference gives it
 
 
 NEITHER = ("Neither kind of care", PALETTE["vermillion"], HATCHES[3])
@@ -65,6 +69,9 @@ HAN = Bar(
                 note=f"computed as 100 \u2212 {HAN_NEITHER} \u2212 {HAN_BOTH}"),
         Segment(BOTH[0], HAN_BOTH, BOTH[1], BOTH[2]),
     ),
+    citation=("Han B, Compton WM, Blanco C, Colpe LJ. \u201cPrevalence, Treatment, And Unmet Treatment Needs Of US "
+              "Adults With Mental Health And Substance Use Disorders.\u201d Health Affairs, 2017 (2008\u20132014 "
+              "NSDUH data; figures from the abstract)"),
 )
 
 REPORTED_2023 = Bar(
@@ -79,6 +86,9 @@ REPORTED_2023 = Bar(
         Segment("Substance use care only", 3.4, PALETTE["yellow"], HATCHES[4]),
         Segment(BOTH[0], 8.7, BOTH[1], BOTH[2]),
     ),
+    citation=("Conference abstract, \u201cTrends in Prevalence, Treatment Patterns, and Barriers to Care Among U.S. "
+              "Adults With Co-Occurring Mental Disorders and Substance Use Disorders: Findings from 2021\u20132023 "
+              "NSDUH\u201d (2025); a secondary source, not a SAMHSA report"),
 )
 
 TITLE = "Care received by US adults with co-occurring disorders"
@@ -102,6 +112,7 @@ def alt_text(shown: tuple[Bar, ...]) -> str:
             note = f" ({segment.note})" if segment.note else ""
             pieces.append(f"{segment.label.lower()} {_number(segment.percent)}{note}")
         parts.append(f"{bar.description}: " + "; ".join(pieces) + ".")
+    parts.append("Sources: " + "; ".join(f"bar {n}: {bar.citation}" for n, bar in enumerate(shown, start=1)) + ".")
     return " ".join(parts)
 
 

@@ -1,11 +1,17 @@
 """Vignettes as data: loading, the load-time rules, and a session that walks one. No ipywidgets here.
 
 Every error names the file, and the node where there is one, so an author can go straight to it.
+
+Authors tend to write the best choice first. So that its position teaches nothing, a loaded vignette holds
+each node's choices in display order: shuffled with a seed made from the vignette and node ids, the same on
+every visit and every machine (a node marked keep_order, such as Quadrant I to IV, keeps the written order).
+Load-time errors still number choices as they are written in the file.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -45,6 +51,7 @@ class Node:
     choices: tuple[Choice, ...] = ()
     debrief: str | None = None
     sources: tuple[str, ...] = ()
+    keep_order: bool = False
 
     @property
     def is_end(self) -> bool:
@@ -91,6 +98,27 @@ class Vignette:
         return found
 
 
+def stable_order(seed: str, count: int) -> list[int]:
+    """The numbers 0 to count - 1 in an order that looks shuffled but depends only on `seed`.
+
+    A hash, not the random module: the order is the same on every run, Python version and machine, so a
+    learner who comes back sees the same order and tests stay deterministic.
+    """
+    return sorted(range(count), key=lambda i: hashlib.sha256(f"{seed}#{i}".encode()).digest())
+
+
+def in_display_order(vignette: Vignette) -> Vignette:
+    """The vignette with each node's choices in the order the player shows them."""
+    nodes = {}
+    for node_id, node in vignette.nodes.items():
+        if node.keep_order or node.is_end:
+            nodes[node_id] = node
+        else:
+            order = stable_order(f"{vignette.id}/{node_id}", len(node.choices))
+            nodes[node_id] = replace(node, choices=tuple(node.choices[i] for i in order))
+    return replace(vignette, nodes=nodes)
+
+
 def _node_of(error_path) -> str | None:
     parts = list(error_path)
     return parts[1] if len(parts) > 1 and parts[0] == "nodes" else None
@@ -119,15 +147,16 @@ def parse(data, file: str) -> Vignette:
                 raise VignetteError(file, f"unknown source key '{key}' (not in the clinical reference)", node_id)
         choices = tuple(Choice(c["text"], c["target"], c["score"], c["feedback"], tuple(c["sources"]))
                         for c in raw.get("choices", []))
-        nodes[node_id] = Node(node_id, raw["situation"], choices, raw.get("debrief"), tuple(raw.get("sources", [])))
+        nodes[node_id] = Node(node_id, raw["situation"], choices, raw.get("debrief"), tuple(raw.get("sources", [])),
+                              bool(raw.get("keep_order", False)))
 
     vignette = Vignette(
         id=data["id"], title=data["title"], module=data["module"], fictional_notice=data["fictional_notice"],
         client_name=data["client"]["name"], client_summary=data["client"]["summary"], start=data["start"],
         nodes=nodes, file=file,
     )
-    check_graph(vignette)
-    return vignette
+    check_graph(vignette)  # on the written order, so "choice 2" in an error is the file's second choice
+    return in_display_order(vignette)
 
 
 def check_graph(v: Vignette) -> None:

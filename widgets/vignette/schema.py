@@ -41,6 +41,11 @@ _NODE = {
                     "description": "Two to five choices; absent on an ending."},
         "debrief": {"type": "string", "minLength": 20,
                     "description": "On an ending only: what to take away from this path."},
+        "keep_order": {"type": "boolean", "default": False,
+                       "description": "Show the choices in the order written, for choices that form a scale "
+                                      "(Quadrant I to IV). Otherwise the player shows them in a shuffled order "
+                                      "that is the same on every visit, so their position never hints at the "
+                                      "best one."},
         "sources": _SOURCES,
     },
     "oneOf": [{"required": ["choices"], "not": {"required": ["debrief"]}},
