@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Set up the course and open it, or set it up and test it.
 
-    python3 course.py start       set everything up, open JupyterLab on Start Here
+    python3 course.py start       set everything up, open the learner's view of the course on Start Here
     python3 course.py test        set everything up, run every test
+    python3 course.py trainer     set everything up, open the trainer's view (the whole course, Formgrader)
     python3 course.py authoring on|off
                                   show or hide nbgrader's "Create Assignment" panel (trainers who author)
     python3 course.py setup       set everything up and stop
@@ -10,12 +11,20 @@
 Needs only Python >= 3.11. Everything is installed into .venv/ inside the project; the course's
 gradebook (gradebook.db), exchange (.exchange/) and learner folder (my-work/) live here too, so the
 project folder is a complete, self-contained course. This file uses only the standard library.
+
+The learner's view is JupyterLab on the learner's own folder, my-work/: Start Here, the tools gallery and
+the modules they fetch, with nbgrader's Assignments panel and Validate button, but without the trainer's
+files (source/, the gradebook), the Formgrader, the course list, the authoring panel or a terminal. It
+tidies the screen; it is not a security boundary (on one machine the learner's account can read the
+course folder; on a JupyterHub each learner has their own account). The trainer's view is JupyterLab
+on the whole project folder, with the Formgrader.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -28,11 +37,24 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".setup-stamp"
 START_NOTEBOOK = "notebooks/00-start-here.ipynb"
+TRAINER_GUIDE = "notebooks/trainer-guide.ipynb"
+LEARNER_FOLDER = "my-work"
+# Ungraded notebooks: a learner gets their own copy of each in their folder; the trainer's stay in notebooks/.
+LEARNER_NOTEBOOKS = ("00-start-here.ipynb", "tools-gallery.ipynb")
+TRAINER_NOTEBOOKS = ("trainer-guide.ipynb",)
+GIVEN_NOTEBOOKS_RECORD = ".course-notebooks.json"  # in the learner's folder: which version each copy was
 
 # Lab plugins switched off for everyone: the news pop-up. The authoring panel is off until a trainer
 # turns it on (nbgrader issue #1645: it confuses learners and can corrupt their notebooks' metadata).
 NEWS_PLUGIN = "@jupyterlab/apputils-extension:announcements"
 AUTHORING_PLUGIN = "@jupyter/nbgrader:create-assignment"
+# nbgrader's trainer side, off in the learner's view: its server extensions and their lab plugins.
+TRAINER_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader",
+                             "nbgrader.server_extensions.course_list")
+TRAINER_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:course-list", AUTHORING_PLUGIN)
+# A Jupyter config folder only the learner's view reads (JUPYTER_CONFIG_PATH): it switches those plugins off.
+LEARNER_VIEW_CONFIG = VENV / "learner-view"
+VIEWS = ("learner", "trainer")
 
 
 def say(message: str) -> None:
@@ -111,6 +133,7 @@ def set_authoring(on: bool) -> None:
 
 LEARNER_FOLDER_CONFIG = """\
 # Written by course.py: the learner's folder uses the course's own settings (../nbgrader_config.py).
+# Leave this file here: the Assignments panel reads it to find the course's modules.
 load_subconfig("../nbgrader_config.py")  # noqa: F821 - provided by traitlets
 """
 
@@ -136,9 +159,11 @@ def ensure_course(root: Path = ROOT) -> None:
     """
     (root / ".exchange").mkdir(exist_ok=True)
     (root / ".exchange").chmod(0o777)  # nbgrader wants an exchange everyone can write to, and says so otherwise
-    (root / "my-work").mkdir(exist_ok=True)
-    # The Assignments panel reads its config again from inside the learner's folder; point it at the course's.
-    (root / "my-work" / "nbgrader_config.py").write_text(LEARNER_FOLDER_CONFIG)
+    (root / LEARNER_FOLDER).mkdir(exist_ok=True)
+    # The Assignments panel reads its config from the lab's root and again from inside the learner's folder
+    # (the same folder in the learner's view); point it at the course's.
+    (root / LEARNER_FOLDER / "nbgrader_config.py").write_text(LEARNER_FOLDER_CONFIG)
+    give_learner_notebooks(root)
     nbgrader = str(BIN / "nbgrader")
     scratch = root / ".venv" / "course-scratch"
     exchange_course = root / ".exchange" / "cod-iop" / "outbound"
@@ -153,6 +178,45 @@ def ensure_course(root: Path = ROOT) -> None:
     shutil.rmtree(scratch, ignore_errors=True)
 
 
+def cell_sources_digest(path: Path) -> str | None:
+    """A fingerprint of a notebook's cell sources (not its outputs), or None if it cannot be read."""
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in cells]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return hashlib.sha256(json.dumps(sources).encode()).hexdigest()
+
+
+def give_learner_notebooks(root: Path = ROOT) -> None:
+    """Put the learner's own copy of Start Here and the tools gallery in their folder, and keep it current.
+
+    A copy is replaced by the course's newer version only if the learner has not changed any of its cells
+    (running cells and saving their outputs is no change); a copy the learner deleted comes back.
+    """
+    folder = root / LEARNER_FOLDER
+    record = folder / GIVEN_NOTEBOOKS_RECORD
+    try:
+        given = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        given = {}
+    for name in LEARNER_NOTEBOOKS:
+        course_copy, own_copy = root / "notebooks" / name, folder / name
+        if not course_copy.exists():
+            continue
+        current = cell_sources_digest(course_copy)
+        if own_copy.exists():
+            own = cell_sources_digest(own_copy)
+            if own == current:  # already the course's version (outputs aside)
+                given[name] = current
+                continue
+            if own != given.get(name):  # the learner changed a cell: their copy stays
+                continue
+        shutil.copyfile(course_copy, own_copy)
+        given[name] = current
+    record.write_text(json.dumps(given, indent=1, sort_keys=True) + "\n")
+
+
 def ensure_axe() -> None:
     """axe-core (accessibility checks in the browser tests) comes from npm when npm is here."""
     if (ROOT / "node_modules" / "axe-core" / "axe.min.js").exists():
@@ -165,20 +229,66 @@ def ensure_axe() -> None:
     subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent"], cwd=ROOT, check=False)
 
 
-def lab_command(root: Path = ROOT, extra: list[str] | None = None) -> list[str]:
-    """JupyterLab on the course in `root`, opening Start Here (the browser tests start it the same way)."""
+def lab_command(root: Path = ROOT, extra: list[str] | None = None, view: str = "trainer") -> list[str]:
+    """JupyterLab on the course in `root`, in the trainer's or the learner's view (see the top of this file).
+
+    The trainer's view serves the whole course folder and opens the trainer guide; the learner's serves
+    their folder, opens their Start Here, and leaves out nbgrader's trainer extensions and the terminal.
+    Run it with lab_env(view). The browser tests start JupyterLab the same way.
+    """
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {VIEWS}, not {view!r}")
     # JupyterLab refuses to run as root (a container, a fresh VM) unless told that it is meant.
     as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    return [str(BIN / "jupyter"), "lab", f"--ServerApp.root_dir={root}", START_NOTEBOOK, *as_root, *(extra or [])]
+    jupyter = str(BIN / "jupyter")
+    if view == "trainer":
+        return [jupyter, "lab", f"--ServerApp.root_dir={root}", TRAINER_GUIDE, *as_root, *(extra or [])]
+    trainer_side_off = [f"--ServerApp.jpserver_extensions={name}=False" for name in TRAINER_SERVER_EXTENSIONS]
+    return [jupyter, "lab", f"--ServerApp.root_dir={root / LEARNER_FOLDER}", Path(START_NOTEBOOK).name,
+            *trainer_side_off, "--ServerApp.terminals_enabled=False", *as_root, *(extra or [])]
+
+
+def learner_view_page_config() -> dict:
+    """JupyterLab page config for the learner's view: the trainer's plugins off, and locked off."""
+    off = dict.fromkeys(TRAINER_PLUGINS, True)
+    return {"disabledExtensions": off, "lockedExtensions": off}
+
+
+def lab_env(view: str = "trainer", env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment JupyterLab runs in for a view (course.py's own, or `env`, with the view's config)."""
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {VIEWS}, not {view!r}")
+    env = dict(env if env is not None else venv_env())
+    if view == "learner":
+        page_config = LEARNER_VIEW_CONFIG / "labconfig" / "page_config.json"
+        page_config.parent.mkdir(parents=True, exist_ok=True)
+        page_config.write_text(json.dumps(learner_view_page_config(), indent=1, sort_keys=True) + "\n")
+        env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+            p for p in (str(LEARNER_VIEW_CONFIG), env.get("JUPYTER_CONFIG_PATH", "")) if p)
+    return env
+
+
+def open_lab(view: str, extra: list[str]) -> None:
+    cmd = lab_command(ROOT, extra, view=view)
+    env = lab_env(view)
+    os.chdir(ROOT / LEARNER_FOLDER if view == "learner" else ROOT)
+    os.execve(cmd[0], cmd, env)
 
 
 def start(extra: list[str]) -> None:
     ensure_venv()
     ensure_course()
-    say("opening JupyterLab on Start Here (press Ctrl+C twice here to stop it)")
-    cmd = lab_command(ROOT, extra)
-    os.chdir(ROOT)
-    os.execve(cmd[0], cmd, venv_env())
+    say("opening the course in JupyterLab on Start Here, in your folder my-work/ "
+        "(press Ctrl+C twice here to stop it)")
+    open_lab("learner", extra)
+
+
+def trainer(extra: list[str]) -> None:
+    ensure_venv()
+    ensure_course()
+    say("opening the trainer's view: the whole course folder, with Nbgrader > Formgrader "
+        "(press Ctrl+C twice here to stop it)")
+    open_lab("trainer", extra)
 
 
 def test(extra: list[str]) -> None:
@@ -196,13 +306,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("setup", help="install everything and prepare the course")
-    sub.add_parser("start", help="set up, then open JupyterLab on Start Here (other arguments go to jupyter lab)")
+    sub.add_parser("start", help="set up, then open the learner's view on Start Here (other arguments go to "
+                                 "jupyter lab)")
     sub.add_parser("test", help="set up, then run every test (other arguments go to pytest)")
+    sub.add_parser("trainer", help="set up, then open the trainer's view, with the Formgrader (other arguments "
+                                   "go to jupyter lab)")
     auth_p = sub.add_parser("authoring", help="show or hide nbgrader's Create Assignment panel")
     auth_p.add_argument("state", choices=["on", "off"])
-    # Everything after `start` or `test` that course.py does not know goes on to jupyter lab or pytest.
+    # Whatever course.py does not know after `start`, `trainer` or `test` goes on to jupyter lab or pytest.
     args, passed_on = parser.parse_known_args(argv)
-    if passed_on and args.command not in ("start", "test"):
+    if passed_on and args.command not in ("start", "trainer", "test"):
         parser.error(f"unrecognized arguments: {' '.join(passed_on)}")
     extra = passed_on
 
@@ -212,6 +325,8 @@ def main(argv: list[str] | None = None) -> None:
         say("ready")
     elif args.command == "start":
         start(extra)
+    elif args.command == "trainer":
+        trainer(extra)
     elif args.command == "test":
         test(extra)
     elif args.command == "authoring":

@@ -39,3 +39,15 @@ c.IgnorePattern.pattern = r"(?i)warning"
 
 # A learner who deletes a graded cell gets it back (empty) instead of breaking autograde.
 c.OverwriteCells.add_missing_cells = True
+
+# Feedback never gives the key away. At autograde nbgrader puts every locked cell back from the gradebook,
+# hidden tests and mark scheme included, and by default its feedback shows them (nbgrader #917).
+# HideAnswerKey removes hidden tests, mark schemes and solutions from every cell whatever its metadata
+# says (nbgrader's ClearHiddenTests and ClearMarkScheme stop on a cell a learner has tampered with), and
+# any output that quotes them; the learner's answers, the visible checks and their results stay. Named as
+# text so that only the feedback step imports it.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "widgets.trainer.feedback.HideAnswerKey",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

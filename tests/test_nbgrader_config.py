@@ -120,3 +120,19 @@ def test_deleted_graded_cells_are_restored():
 @pytest.mark.parametrize("key", ["course_id", "root", "db_url"])
 def test_course_directory_settings_are_set_explicitly(key):
     assert key in load_course_config(ROOT).CourseDirectory
+
+
+def test_feedback_is_written_through_the_course_preprocessor_that_hides_the_key():
+    """`nbgrader generate_feedback`, the Formgrader and the trainer's commands all read this setting."""
+    from nbconvert.exporters.exporter import Exporter
+    from nbgrader.converters import GenerateFeedback
+
+    from widgets.trainer.feedback import HideAnswerKey
+
+    steps = GenerateFeedback(config=load_course_config(ROOT)).preprocessors
+    assert steps[0] == "nbgrader.preprocessors.GetGrades"
+    assert "widgets.trainer.feedback.HideAnswerKey" in steps
+    exporter = Exporter()
+    for step in steps:
+        exporter.register_preprocessor(step)  # each name imports
+    assert any(isinstance(p, HideAnswerKey) and p.enabled for p in exporter._preprocessors)

@@ -2,7 +2,9 @@
 
 For every module: the solutions earn every autograded point; an untouched release earns 0; a submission with
 exactly k wrong answers loses exactly those points; an edited locked test cell is graded with the original
-test; a deleted graded cell is restored and graded.
+test; a deleted graded cell is restored and graded. `nbgrader generate_feedback`, as a trainer types it,
+writes every learner's feedback without any of the key (hidden tests, mark scheme, solutions), also for a
+learner who deleted the written question and typed region markers of their own.
 """
 
 from __future__ import annotations
@@ -16,7 +18,15 @@ import pytest
 from nbgrader.api import Gradebook
 
 from tests.conftest import copy_course, course_env, source_modules
-from tests.course_notebooks import answered, is_test_cell, nbgrader_meta, questions
+from tests.course_notebooks import (
+    answered,
+    is_answer_cell,
+    is_task_cell,
+    is_test_cell,
+    nbgrader_meta,
+    questions,
+)
+from tests.feedback_pages import pages_giving_the_key_away
 
 NBGRADER = str(Path(sys.executable).parent / "nbgrader")
 MODULES = source_modules()
@@ -80,8 +90,27 @@ def graded(request, tmp_path_factory) -> Graded:
                      if not (is_test_cell(c) and nbgrader_meta(c)["grade_id"] == last.grade_id)]
     submit(course, "deleted-cell", module, deleted)
 
+    # Deletes the written question (nbgrader adds it back, mark scheme and all) and types markers of its own.
+    meddled = answered(g.release, g.source, {first.variable: first.wrong_answer()})
+    meddled.cells = [c for c in meddled.cells if not is_task_cell(c)]
+    answer = next(c for c in meddled.cells if is_answer_cell(c))
+    answer.source += "\n### BEGIN HIDDEN TESTS\n# what is behind this?"
+    meddled.cells.append(nbformat.v4.new_markdown_cell("My notes.\n### BEGIN MARK SCHEME"))
+    submit(course, "meddler", module, meddled)
+
     nbgrader("autograde", module, cwd=course)
     return g
+
+
+LEARNERS = ("solution", "untouched", "some-wrong", "tampered", "deleted-cell", "meddler")
+
+
+@pytest.fixture(scope="module")
+def feedback(graded) -> dict[str, Path]:
+    """Each learner's feedback page, written by `nbgrader generate_feedback` with the course's config."""
+    nbgrader("generate_feedback", graded.module, "--force", cwd=graded.course)
+    return {student: graded.course / "feedback" / student / graded.module / f"{graded.module}.html"
+            for student in LEARNERS}
 
 
 def test_solutions_earn_every_autograded_point(graded):
@@ -124,10 +153,24 @@ def test_gradebook_counts_each_point_once(graded):
         assert gb.find_assignment(graded.module).max_score == graded.total + written
 
 
-def test_feedback_is_generated_for_every_learner(graded):
-    nbgrader("generate_feedback", graded.module, cwd=graded.course)
-    for student in ("solution", "untouched", "some-wrong", "tampered", "deleted-cell"):
-        page = graded.course / "feedback" / student / graded.module / f"{graded.module}.html"
-        assert page.exists()
-    text = (graded.course / "feedback" / "untouched" / graded.module / f"{graded.module}.html").read_text()
-    assert "has no answer yet" in text
+def test_feedback_is_generated_for_every_learner(feedback):
+    assert all(page.exists() for page in feedback.values())
+    assert "has no answer yet" in feedback["untouched"].read_text()
+
+
+def test_feedback_never_gives_the_key_away(graded, feedback):
+    pages = [(page, graded.course / "submitted" / student / graded.module / f"{graded.module}.ipynb")
+             for student, page in feedback.items()]
+    assert pages_giving_the_key_away(pages, graded.course / "source") == {}
+
+
+def test_feedback_shows_each_visible_check_and_the_answer_it_recorded(graded, feedback):
+    from widgets.trainer.feedback import plain
+
+    text = plain(feedback["some-wrong"].read_text(), tag="")
+    for question in graded.questions:
+        assert f'{question.check}("{question.variable}", {question.variable},' in text
+    recorded = text.count("answer recorded") + text.count("answers recorded")
+    assert recorded == len(graded.questions)
+    wrong = graded.questions[0].wrong_answer()
+    assert f"{graded.questions[0].variable} = {wrong!r}" in text  # the learner's own answer

@@ -17,6 +17,9 @@ trainer (2 points). Total 7. What each simulated pattern must therefore earn:
 
 Written marks (simulated trainer): full for strong and late, half for average, misconception and
 tampered, none for struggling. Certificates at 80%: only strong and late (7/7); 5/7 = 71% is below.
+
+Feedback is held while the trainer marks the written answers, then released to everyone at once and
+fetched by each learner; no page, written, released or fetched, shows any of the answer key.
 """
 
 import csv
@@ -26,6 +29,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.feedback_pages import pages_giving_the_key_away
 from widgets.trainer import demo
 from widgets.trainer.cohort import grade_cohort, read_status
 from widgets.trainer.course import Course, answer_key, read_module
@@ -129,6 +133,31 @@ def test_feedback_is_written_for_every_graded_learner_only(demo_course, people):
     course, places, _ = demo_course
     with_feedback = {p.parent.parent.name for p in places["feedback"].glob(f"*/{MODULE}/{MODULE}.html")}
     assert with_feedback == {people[p].id for p in EXPECTED_TOTAL}
+
+
+def test_feedback_is_held_while_grading_then_released_to_everyone_at_once(demo_course, people):
+    course, places, lines = demo_course
+    held = next(i for i, line in enumerate(lines) if "not released yet" in line)
+    released = next(i for i, line in enumerate(lines) if "feedback released" in line)
+    assert held < released
+    assert not any("feedback released" in line for line in lines[:held])
+    graded = {people[p].id for p in EXPECTED_TOTAL}
+    assert len(list(places["released feedback"].glob("*.html"))) == len(graded)
+    fetched = {p.parts[-5] for p in (course.root / "learners").glob(f"*/{MODULE}/feedback/*/{MODULE}.html")}
+    assert fetched == graded
+
+
+def test_no_feedback_page_of_the_demo_gives_the_key_away(demo_course):
+    course, places, _ = demo_course
+    submitted = {p.name: p / MODULE / f"{MODULE}.ipynb" for p in (course.root / "submitted").iterdir()}
+    written = sorted(places["feedback"].glob(f"*/{MODULE}/*.html"))
+    # A released page is named by a hash; it is the learner's whose written page it copies.
+    owner = {p.read_bytes(): p.parent.parent.name for p in written}
+    pages = [(p, submitted[p.parent.parent.name]) for p in written]
+    pages += [(p, submitted[p.parts[-5]]) for p in (course.root / "learners").glob(f"*/{MODULE}/feedback/*/*.html")]
+    pages += [(p, submitted[owner[p.read_bytes()]]) for p in places["released feedback"].glob("*.html")]
+    assert len(pages) == 3 * len(written) > 0
+    assert pages_giving_the_key_away(pages, course.root / "source") == {}
 
 
 def test_certificates_go_only_to_learners_at_or_above_the_threshold_in_every_module(demo_course, people):

@@ -5,6 +5,7 @@
 course.py        the course folder, its nbgrader config, modules (from source/) and gradebook
 roster.py        learners from CSV via `nbgrader db student import`
 cohort.py        collect + autograde + feedback for everyone, never stopping on one bad submission
+feedback.py      feedback without the answer key (nbgrader's feedback step), released for everyone at once
 data.py          the cohort's results, read from nbgrader's Gradebook API
 stats.py         pure item analysis and mastery functions
 report.py        the HTML report with figures and text alternatives, and the same numbers as CSV

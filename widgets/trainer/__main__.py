@@ -14,8 +14,9 @@ DESCRIPTION = """\
 The trainer's side of the course: grade the cohort, see how it is doing, issue completion records.
 
 Every command works on the course in --course DIR (default: this project). Results go to DIR/reports/;
-nbgrader keeps grades in DIR/gradebook.db and feedback in DIR/feedback/. Try the whole loop first on a
-throwaway copy with simulated learners:
+nbgrader keeps grades in DIR/gradebook.db and feedback in DIR/feedback/. Feedback goes out to learners
+for a whole module at once: when you say so (--release), or once the module's due date has passed. Try
+the whole loop first on a throwaway copy with simulated learners:
 
     python -m widgets.trainer demo /tmp/cohort-demo --learners 8
 """
@@ -25,9 +26,11 @@ COMMANDS = {
             "collect, autograde, feedback, report and certificates",
     "roster": "import learners from a CSV file (columns id, first_name, last_name, email) "
               "with `nbgrader db student import`",
-    "grade": "collect every submission, autograde it and write feedback; one bad submission never stops "
-             "the run; safe to re-run",
-    "feedback": "rewrite and release every learner's feedback (after manual grading in formgrader)",
+    "grade": "collect every submission, autograde it and write feedback for you to review; one bad "
+             "submission never stops the run; safe to re-run. Feedback is released only with "
+             "--release-feedback or once the module's due date has passed",
+    "feedback": "rewrite every learner's feedback (after manual grading in formgrader); release it to "
+                "everyone with --release, or it goes out once the module's due date has passed",
     "report": "write the cohort report (HTML with figures, and the same numbers as CSV) under reports/",
     "certificates": "write a certificate PDF for each learner who completed every released module at or "
                     "above the threshold, and a CSV transcript for everyone",
@@ -73,10 +76,22 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--module", action="append", metavar="MODULE",
                        help="grade only this module (repeat for several); default: every released module")
     grade.add_argument("--no-feedback", action="store_true", help="grade without writing feedback")
+    release = grade.add_mutually_exclusive_group()
+    release.add_argument("--release-feedback", dest="release", action="store_const", const=True, default=None,
+                         help="release the feedback to learners now (when everyone has submitted)")
+    release.add_argument("--hold-feedback", dest="release", action="store_const", const=False,
+                         help="do not release the feedback even if the due date has passed "
+                              "(to mark the written answers first)")
 
     feedback = command("feedback")
     course_option(feedback)
-    feedback.add_argument("--module", action="append", metavar="MODULE")
+    feedback.add_argument("--module", action="append", metavar="MODULE",
+                          help="only this module (repeat for several); default: every released module")
+    release = feedback.add_mutually_exclusive_group()
+    release.add_argument("--release", dest="release", action="store_const", const=True, default=None,
+                         help="release the feedback to learners now (when everyone has submitted)")
+    release.add_argument("--hold", dest="release", action="store_const", const=False,
+                         help="do not release it even if the due date has passed")
 
     report = command("report")
     course_option(report)
@@ -109,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "grade":
             from .cohort import grade_cohort
 
-            outcomes = grade_cohort(course, args.module, feedback=not args.no_feedback)
+            outcomes = grade_cohort(course, args.module, feedback=not args.no_feedback, release=args.release)
             count = {s: sum(o.status == s for o in outcomes)
                      for s in ("graded", "already graded", "could not be graded")}
             print(f"\n{count['graded']} submission(s) graded now, {count['already graded']} already graded, "
@@ -118,8 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "feedback":
             from .cohort import regenerate_feedback
 
-            regenerate_feedback(course, args.module)
-            print(f"Feedback is in {course.root / 'feedback'}; learners press Fetch Feedback in Nbgrader > Assignment List.")
+            regenerate_feedback(course, args.module, release=args.release)
         elif args.command == "report":
             from .report import write_report
 

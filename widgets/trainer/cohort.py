@@ -4,6 +4,9 @@ One bad submission never stops the run. Before nbgrader grades a submission, eac
 for the problems a trainer needs to hear about in plain words (missing, damaged, changed test cells);
 after grading, cells stopped by the time limit are reported. Re-running is safe: nbgrader's own
 autograde skips a submission already graded unless a newer one was collected.
+
+Feedback is written for the trainer to review as each learner is graded, and released for a whole
+module at once: when the trainer says so, or once the module's due date has passed (feedback.py).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 import nbformat
 
 from .course import Course
+from .feedback import due_date, key_leaks, not_released_sentence, release_decision
 
 STATUS_FILE = "grading-status.csv"
 
@@ -182,15 +186,19 @@ def grade_one(course: Course, api, module: str, learner: str, *, feedback: bool 
 
 
 def grade_cohort(course: Course, modules: list[str] | None = None, *, feedback: bool = True,
-                 progress: Callable[[str], None] = print) -> list[Outcome]:
-    """Collect, autograde and write feedback for every submission of every released module."""
+                 release: bool | None = None, progress: Callable[[str], None] = print) -> list[Outcome]:
+    """Collect, autograde and write feedback for every submission of every released module.
+
+    `release`: True releases each module's feedback, False holds it, None releases it only once the
+    module's due date has passed.
+    """
     with warnings.catch_warnings():
         # nbgrader's database layer warns about its own session handling; it means nothing to a trainer.
         warnings.filterwarnings("ignore", module="nbgrader")
-        return _grade_cohort(course, modules, feedback=feedback, progress=progress)
+        return _grade_cohort(course, modules, feedback=feedback, release=release, progress=progress)
 
 
-def _grade_cohort(course: Course, modules: list[str] | None, *, feedback: bool,
+def _grade_cohort(course: Course, modules: list[str] | None, *, feedback: bool, release: bool | None,
                   progress: Callable[[str], None]) -> list[Outcome]:
     api = course.api()
     modules = modules or course.released_modules()
@@ -210,11 +218,41 @@ def _grade_cohort(course: Course, modules: list[str] | None, *, feedback: bool,
                 outcome = Outcome(module, learner, "could not be graded", [f"unexpected problem: {error}"])
             outcomes.append(outcome)
             progress(f"  [{index}/{len(learners)}] {outcome.line()}")
-        if feedback:
-            # Learners see their feedback in the Assignments panel once it is released to the exchange.
-            api.release_feedback(module)
+        if feedback and learners:
+            release_feedback(course, api, module, asked=release, progress=progress)
     write_status(course, outcomes)
     return outcomes
+
+
+def release_feedback(course: Course, api, module: str, *, asked: bool | None,
+                     progress: Callable[[str], None] = print) -> bool:
+    """Release a module's written feedback to the exchange, for everyone at once, if the rule allows.
+
+    Released when the trainer asks (`asked=True`) or once the due date has passed (`asked=None`); never
+    when a page still shows part of the answer key. Learners then get it with Fetch Feedback.
+    """
+    if not any((course.root / "feedback").glob(f"*/{module}/*.html")):
+        progress(f"{module}: no feedback written yet, so none to release.")
+        return False
+    decision = release_decision(due_date(course, module), asked=asked)
+    if not decision.release:
+        progress(not_released_sentence(module, decision))
+        return False
+    leaking = key_leaks(course, module)
+    if leaking:
+        pages = "; ".join(f"{page.relative_to(course.root)}: {', '.join(found[:3])}"
+                          for page, found in leaking.items())
+        progress(f"{module}: feedback NOT released: it shows part of the answer key ({pages}). Check that "
+                 "nbgrader_config.py lists widgets.trainer.feedback.HideAnswerKey in "
+                 "GenerateFeedback.preprocessors, then write the feedback again.")
+        return False
+    result = api.release_feedback(module)
+    if not result.get("success"):
+        progress(f"{module}: releasing feedback failed: {_plain_error(result)}")
+        return False
+    progress(f"{module}: feedback released ({decision.reason}); learners get it with Fetch Feedback "
+             "in Nbgrader > Assignment List.")
+    return True
 
 
 def write_status(course: Course, outcomes: list[Outcome]) -> Path:
@@ -241,11 +279,17 @@ def read_status(course: Course) -> list[dict]:
 
 
 def regenerate_feedback(course: Course, modules: list[str] | None = None,
-                        progress: Callable[[str], None] = print) -> None:
-    """Rewrite and release every learner's feedback (after manual grading in formgrader)."""
+                        progress: Callable[[str], None] = print, *, release: bool | None = None) -> None:
+    """Rewrite every learner's feedback (after manual grading in formgrader), then release it by the rule
+    (`release`: True releases, False holds, None releases only after the due date)."""
     api = course.api()
     for module in modules or course.released_modules():
+        if not any((course.root / "autograded").glob(f"*/{module}")):
+            progress(f"{module}: nothing graded yet, so no feedback to write.")
+            continue
         result = api.generate_feedback(module, force=True)
-        state = "written" if result.get("success") else "failed: " + _plain_error(result)
-        api.release_feedback(module)
-        progress(f"{module}: feedback {state}")
+        if not result.get("success"):
+            progress(f"{module}: feedback could not be written for everyone: {_plain_error(result)}")
+        else:
+            progress(f"{module}: feedback written in {course.root / 'feedback'}")
+        release_feedback(course, api, module, asked=release, progress=progress)

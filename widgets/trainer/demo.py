@@ -7,8 +7,10 @@ then a complete course of its own, and plays every part through nbgrader's real 
 * each learner fetches each module into their own folder (DIR/learners/<id>/) and submits it under
   their own id, using nbgrader's exchange classes (CourseDirectory.student_id names the learner, as
   `nbgrader submit --student=<id>` does);
-* the trainer collects, autogrades, marks the written answers (simulated marks, as if typed into
-  formgrader), writes feedback, the cohort report and the certificates.
+* the trainer collects, autogrades and writes feedback (held, not released, while it is reviewed),
+  marks the written answers (simulated marks, as if typed into formgrader), writes the feedback again
+  and releases it to everyone at once, as a trainer does once everyone has submitted; each learner
+  fetches their own feedback; then the cohort report and the certificates.
 
 Answers come from each module's answer key (the solution values and hidden `expect(...)` checks in
 source/), so the demo works on whatever modules the course holds.
@@ -196,7 +198,7 @@ def _learner_config(course: Course, learner: Learner):
 
 
 def _exchange(kind: str, course: Course, learner: Learner, module: str, at: dt.datetime | None = None):
-    """Run one of nbgrader's exchange steps (fetch or submit) as this learner."""
+    """Run one of nbgrader's exchange steps (fetch, submit or fetch_feedback) as this learner."""
     from nbgrader.auth import Authenticator
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.exchange import ExchangeFactory
@@ -205,7 +207,8 @@ def _exchange(kind: str, course: Course, learner: Learner, module: str, at: dt.d
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = module
     factory = ExchangeFactory(config=config)
-    cls = factory.fetch_assignment if kind == "fetch" else factory.submit
+    cls = {"fetch": factory.fetch_assignment, "submit": factory.submit,
+           "fetch_feedback": factory.fetch_feedback}[kind]
     if at is not None:
         cls = _clocked(cls, at)
     step = cls(coursedir=coursedir, authenticator=Authenticator(config=config), config=config)
@@ -283,13 +286,18 @@ def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | N
             _exchange("submit", course, person, module_id, at=at)
         progress(f"{module_id}: learners fetched and submitted through the exchange.")
 
-    outcomes = grade_cohort(course, list(modules), progress=progress)
+    # Held while the trainer reviews it and marks the written answers, although the due dates have passed.
+    outcomes = grade_cohort(course, list(modules), release=False, progress=progress)
     marked = mark_written_answers(course, modules, people)
     progress(f"Written answers marked for {marked} submission(s) (simulated trainer marks).")
-    # Feedback again, now that the written answers carry their marks.
+    progress("Everyone has submitted and every written answer is marked: the trainer writes the feedback "
+             "again, with the marks, and releases it to the whole cohort at once.")
     from .cohort import regenerate_feedback
 
-    regenerate_feedback(course, list(modules), progress=progress)
+    regenerate_feedback(course, list(modules), progress=progress, release=True)
+    fetched = fetch_feedback(course, list(modules), people)
+    progress(f"{fetched} learner(s) fetched their feedback (Fetch Feedback in the Assignments panel) into "
+             f"{dest / 'learners'}/<learner>/<module>/feedback/.")
     report = write_report(course, threshold=threshold)
     certificates = write_certificates(course, threshold=threshold)
     problems = [o for o in outcomes if o.notes or o.status == "could not be graded"]
@@ -301,6 +309,7 @@ def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | N
         "course": dest,
         "gradebook": course.gradebook_path,
         "feedback": dest / "feedback",
+        "released feedback": course.exchange_root / course.course_id / "feedback",
         "report": report["html"],
         "report folder": report["html"].parent,
         "certificates": certificates["folder"],
@@ -315,6 +324,24 @@ def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | N
     progress("")
     progress(f"Open the formgrader on this course: cd {dest} && jupyter lab  (Nbgrader > Formgrader)")
     return places
+
+
+def fetch_feedback(course: Course, modules: list[str], people: list[Learner]) -> int:
+    """Each learner who submitted fetches their released feedback, as the Assignments panel does."""
+    from nbgrader.exchange import ExchangeError
+
+    fetched = set()
+    for person in people:
+        for module in modules:
+            if not (course.root / "feedback" / person.id / module).is_dir():
+                continue
+            try:
+                folder = _exchange("fetch_feedback", course, person, module)
+            except ExchangeError:  # nothing released for this submission
+                continue
+            if any((folder / "feedback").glob("*/*.html")):
+                fetched.add(person.id)
+    return len(fetched)
 
 
 def mark_written_answers(course: Course, modules: dict[str, Module], people: list[Learner]) -> int:
