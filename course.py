@@ -13,9 +13,9 @@ gradebook (gradebook.db), exchange (.exchange/) and learner folder (my-work/) li
 project folder is a complete, self-contained course. This file uses only the standard library.
 
 The learner's view is JupyterLab on the learner's own folder, my-work/: Start Here, the tools gallery and
-the modules they fetch, with nbgrader's Assignments panel and Validate button, but without the trainer's
-files (source/, the gradebook), the Formgrader, the course list, the authoring panel or a terminal. It
-tidies the screen; it is not a security boundary (on one machine the learner's account can read the
+the modules they fetch, with nbgrader's Assignments panel and the course's Validate button, but without
+the trainer's files (source/, the gradebook), the Formgrader, the course list, the authoring panel or a
+terminal. It tidies the screen; it is not a security boundary (on one machine the learner's account can read the
 course folder; on a JupyterHub each learner has their own account). The trainer's view is JupyterLab
 on the whole project folder, with the Formgrader.
 """
@@ -54,6 +54,29 @@ TRAINER_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader",
 TRAINER_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:course-list", AUTHORING_PLUGIN)
 # A Jupyter config folder only the learner's view reads (JUPYTER_CONFIG_PATH): it switches those plugins off.
 LEARNER_VIEW_CONFIG = VENV / "learner-view"
+# nbgrader's Validate says "Success!" even on wrong answers: the learner's view has the course's own instead.
+NBGRADER_VALIDATE_PLUGIN = "@jupyter/nbgrader:validate-assignment"
+# The course's own JupyterLab extension (source in labextension/, committed build in widgets/labextension/):
+# written answers, keys inside the tools, Validate, Submit and feedback. Its server side answers under
+# course-api/ in both views.
+LAB_EXTENSION = ROOT / "widgets" / "labextension"
+LAB_EXTENSION_NAME = "@cod-iop/course-lab"
+COURSE_SERVER_EXTENSION = "widgets.learner_server"
+# Command-mode keys that add, delete, cut, paste, merge, move or change the type of cells: off in the
+# learner's view, where a sentence typed outside an editor would otherwise wreck the notebook. Shift+Enter,
+# Ctrl+Enter and Ctrl+S stay.
+LEARNER_BLOCKED_COMMANDS = frozenset({
+    "notebook:insert-cell-above", "notebook:insert-cell-below", "notebook:insert-heading-above",
+    "notebook:insert-heading-below", "notebook:delete-cell", "notebook:cut-cell", "notebook:paste-cell-below",
+    "notebook:merge-cells", "notebook:merge-cell-above", "notebook:merge-cell-below",
+    "notebook:change-cell-to-code", "notebook:change-cell-to-markdown", "notebook:change-cell-to-raw",
+    *(f"notebook:change-cell-to-heading-{n}" for n in range(1, 7)), "notebook:undo-cell-action",
+    "notebook:redo-cell-action", "notebook:run-cell-and-insert-below", "notebook:split-cell-at-cursor",
+    "notebook:move-cell-up", "notebook:move-cell-down",
+})
+NOTEBOOK_SHORTCUTS_SCHEMA = Path("share", "jupyter", "lab", "schemas", "@jupyterlab", "notebook-extension",
+                                 "tracker.json")
+SHORTCUTS_PLUGIN = "@jupyterlab/shortcuts-extension:shortcuts"
 VIEWS = ("learner", "trainer")
 
 
@@ -102,13 +125,31 @@ def ensure_venv() -> None:
         say("creating the virtual environment in .venv/")
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     fingerprint = requirements_fingerprint()
-    if STAMP.exists() and STAMP.read_text() == fingerprint:
-        return
-    say("installing the pinned packages (a few minutes the first time)")
-    run([str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], quiet=True)
-    run([str(python), "-m", "pip", "install", "--quiet", "-e", ".[test]"], quiet=True)
-    configure_lab()
-    STAMP.write_text(fingerprint)
+    if not (STAMP.exists() and STAMP.read_text() == fingerprint):
+        say("installing the pinned packages (a few minutes the first time)")
+        run([str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], quiet=True)
+        run([str(python), "-m", "pip", "install", "--quiet", "-e", ".[test]"], quiet=True)
+        configure_lab()
+        STAMP.write_text(fingerprint)
+    # Every time, not only after installing: an existing .venv gets the course's extension and its updates.
+    install_course_lab(VENV / "share" / "jupyter", VENV / "etc" / "jupyter")
+
+
+def install_course_lab(data_dir: Path, config_dir: Path, source: Path = LAB_EXTENSION) -> None:
+    """Install the course's lab extension (a copy of its committed build) and switch its server side on.
+
+    `data_dir` and `config_dir` are a Jupyter data and config folder (the .venv's, or a test server's own).
+    Nothing is written when both are already current.
+    """
+    target = data_dir / "labextensions" / LAB_EXTENSION_NAME
+    if not same_files(source, target):
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(source, target)
+    server_config = config_dir / "jupyter_server_config.d" / "cod-iop-course.json"
+    wanted = json.dumps({"ServerApp": {"jpserver_extensions": {COURSE_SERVER_EXTENSION: True}}}, indent=1) + "\n"
+    if not server_config.exists() or server_config.read_text() != wanted:
+        server_config.parent.mkdir(parents=True, exist_ok=True)
+        server_config.write_text(wanted)
 
 
 def configure_lab() -> None:
@@ -241,17 +282,35 @@ def lab_command(root: Path = ROOT, extra: list[str] | None = None, view: str = "
     # JupyterLab refuses to run as root (a container, a fresh VM) unless told that it is meant.
     as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
     jupyter = str(BIN / "jupyter")
+    # Notebooks are saved without tools that need the day's kernel, and open unmodified (widgets/saving.py).
+    extra = ["--ServerApp.contents_manager_class=widgets.saving.CourseContentsManager", *(extra or [])]
     if view == "trainer":
         return [jupyter, "lab", f"--ServerApp.root_dir={root}", TRAINER_GUIDE, *as_root, *(extra or [])]
     trainer_side_off = [f"--ServerApp.jpserver_extensions={name}=False" for name in TRAINER_SERVER_EXTENSIONS]
     return [jupyter, "lab", f"--ServerApp.root_dir={root / LEARNER_FOLDER}", Path(START_NOTEBOOK).name,
-            *trainer_side_off, "--ServerApp.terminals_enabled=False", *as_root, *(extra or [])]
+            *trainer_side_off, "--ServerApp.terminals_enabled=False",
+            f"--LabApp.app_settings_dir={LEARNER_VIEW_CONFIG / 'lab-settings'}", *as_root, *(extra or [])]
 
 
 def learner_view_page_config() -> dict:
     """JupyterLab page config for the learner's view: the trainer's plugins off, and locked off."""
-    off = dict.fromkeys(TRAINER_PLUGINS, True)
+    off = dict.fromkeys((*TRAINER_PLUGINS, NBGRADER_VALIDATE_PLUGIN), True)
     return {"disabledExtensions": off, "lockedExtensions": off}
+
+
+def learner_view_shortcut_overrides(venv: Path = VENV) -> dict:
+    """JupyterLab settings overrides for the learner's view: the LEARNER_BLOCKED_COMMANDS keys switched off.
+
+    Read from JupyterLab's own list of notebook shortcuts, so the keys and selectors are exactly the ones
+    the installed JupyterLab binds.
+    """
+    try:
+        shortcuts = json.loads((venv / NOTEBOOK_SHORTCUTS_SCHEMA).read_text(encoding="utf-8"))["jupyter.lab.shortcuts"]
+    except (OSError, ValueError, KeyError):
+        shortcuts = []
+    off = [{"command": s["command"], "keys": s["keys"], "selector": s["selector"], "disabled": True}
+           for s in shortcuts if s.get("command") in LEARNER_BLOCKED_COMMANDS and any(s.get("keys", []))]
+    return {SHORTCUTS_PLUGIN: {"shortcuts": off}}
 
 
 def lab_env(view: str = "trainer", env: dict[str, str] | None = None) -> dict[str, str]:
@@ -263,6 +322,9 @@ def lab_env(view: str = "trainer", env: dict[str, str] | None = None) -> dict[st
         page_config = LEARNER_VIEW_CONFIG / "labconfig" / "page_config.json"
         page_config.parent.mkdir(parents=True, exist_ok=True)
         page_config.write_text(json.dumps(learner_view_page_config(), indent=1, sort_keys=True) + "\n")
+        overrides = LEARNER_VIEW_CONFIG / "lab-settings" / "overrides.json"
+        overrides.parent.mkdir(parents=True, exist_ok=True)
+        overrides.write_text(json.dumps(learner_view_shortcut_overrides(), indent=1) + "\n")
         env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
             p for p in (str(LEARNER_VIEW_CONFIG), env.get("JUPYTER_CONFIG_PATH", "")) if p)
     return env

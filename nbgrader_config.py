@@ -5,6 +5,7 @@ second cohort) is a complete course of its own. tests/test_nbgrader_config.py pr
 takes effect: traitlets ignores a misspelled class name without a word.
 """
 
+import importlib.util
 import os
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader reads this file
@@ -31,7 +32,7 @@ c.ExecutePreprocessor.timeout = 120
 c.ClearSolutions.code_stub = {
     "python": "# Put your answer on the line above, then run this cell (Shift+Enter).",
 }
-c.ClearSolutions.text_stub = "Write your answer here (double-click this cell to edit it)."
+c.ClearSolutions.text_stub = "Write your answer here."
 
 # A stray warning on stderr would zero a test cell: drop warnings from stderr when grading.
 c.IgnorePattern.enabled = True
@@ -49,5 +50,18 @@ c.OverwriteCells.add_missing_cells = True
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "widgets.trainer.feedback.HideAnswerKey",
-    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "widgets.trainer.feedback_page.GatherQuestions",
 ]
+# The page a counselor reads: each question as the learner saw it, their answer, right or not, points and
+# the explanation with its source, instead of nbgrader's notebook view of test cells and code. nbgrader
+# always asks for the template named "feedback"; the course's (widgets/trainer/templates/feedback) is found
+# first. This setting also reaches Formgrader's own page, which needs nbgrader's templates ("formgrade"), so
+# nbgrader's folder comes second. Both located without importing the packages (only the feedback step does).
+_WIDGETS = importlib.util.find_spec("widgets")
+_NBGRADER = importlib.util.find_spec("nbgrader")
+if _WIDGETS is not None and _WIDGETS.submodule_search_locations:
+    c.HTMLExporter.extra_template_basedirs = [
+        os.path.join(list(_WIDGETS.submodule_search_locations)[0], "trainer", "templates"),
+        *([os.path.join(list(_NBGRADER.submodule_search_locations)[0], "server_extensions", "formgrader",
+                        "templates")] if _NBGRADER is not None and _NBGRADER.submodule_search_locations else []),
+    ]

@@ -75,7 +75,7 @@ def vignette_step_ms(samples: int = 200) -> tuple[float, float]:
         if player.session.finished:
             player.restart()
         start = time.perf_counter()
-        player.choices.children[0].click()
+        player.choices.press(0)
         player_times.append(time.perf_counter() - start)
     return statistics.median(model_times) * 1000, statistics.median(player_times) * 1000
 

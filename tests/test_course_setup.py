@@ -88,7 +88,9 @@ def test_the_learners_view_switches_off_the_trainers_side_of_nbgrader():
     page = course_script.learner_view_page_config()
     for plugin in ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:course-list", "@jupyter/nbgrader:create-assignment"):
         assert page["disabledExtensions"][plugin] is True and page["lockedExtensions"][plugin] is True
-    assert not any("assignment-list" in p or "validate" in p for p in page["disabledExtensions"])
+    assert not any("assignment-list" in p for p in page["disabledExtensions"])
+    # nbgrader's Validate is replaced by the course's own (tests/test_labextension.py).
+    assert page["disabledExtensions"]["@jupyter/nbgrader:validate-assignment"] is True
 
 
 def test_only_the_learners_view_reads_the_learners_page_config():

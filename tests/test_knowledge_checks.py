@@ -8,6 +8,7 @@ catches a module written the way these checks must not be.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections import Counter
 
@@ -25,6 +26,8 @@ from tests.course_notebooks import (
     source_notebooks,
     stem_text,
 )
+from widgets import checks
+from widgets.sources import lookup, source_line
 
 SOURCES = source_notebooks()
 MIN_ITEMS_PER_OBJECTIVE = 2
@@ -263,3 +266,211 @@ def test_the_rule_catches_a_module_that_breaks_it(rule):
 def test_the_source_notebooks_are_found():
     assert [p.parent.name for p in SOURCES] == sorted(p.name for p in (ROOT / "source").iterdir()
                                                       if p.is_dir() and not p.name.startswith("."))
+
+
+# ---- every marking check explains its answer, with its source, only where learners cannot read it early ----
+
+WHY_LENGTH = (40, 400)        # characters: one or two plain sentences
+ATTRIBUTION = re.compile(r"\breported\b|\bet al\.")  # a secondary source is only ever taught with attribution
+HIDDEN_TESTS = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+
+
+def marking_checks(nb) -> list[tuple[str, ast.Call, str]]:
+    """(grade id, the expect(...) call, the hidden-test region) of every graded test cell."""
+    found = []
+    for cell in nb.cells:
+        if not is_test_cell(cell):
+            continue
+        hidden = "\n".join(HIDDEN_TESTS.findall(cell.source))
+        calls = [node for node in ast.walk(ast.parse(hidden)) if isinstance(node, ast.Call)
+                 and getattr(node.func, "id", None) == "expect"]
+        assert len(calls) == 1, f"{nbgrader_meta(cell)['grade_id']}: {len(calls)} expect(...) in its hidden tests"
+        found.append((nbgrader_meta(cell)["grade_id"], calls[0], hidden))
+    return found
+
+
+def explanation(call: ast.Call) -> tuple[str | None, str | None]:
+    given = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
+    return given.get("why"), given.get("source")
+
+
+def explanation_problems(nb) -> list[str]:
+    problems = []
+    for grade_id, call, _ in marking_checks(nb):
+        why, source = explanation(call)
+        if not isinstance(why, str) or not WHY_LENGTH[0] <= len(why.strip()) <= WHY_LENGTH[1]:
+            problems.append(f"{grade_id}: why must be {WHY_LENGTH[0]}-{WHY_LENGTH[1]} characters, is {why!r}")
+            continue
+        if not isinstance(source, str) or not checks.source_keys(source):
+            problems.append(f"{grade_id}: no source keys")
+            continue
+        try:
+            line = checks.source_text(source)
+        except KeyError as error:
+            problems.append(f"{grade_id}: {error}")
+            continue
+        secondary = [k for k in checks.source_keys(source) if not lookup(k).citable]
+        if secondary and not ATTRIBUTION.search(why):
+            problems.append(f"{grade_id}: {secondary} may be named only with attribution in the explanation")
+        if not line.startswith("Source: ") or len(line) <= len("Source: "):
+            problems.append(f"{grade_id}: empty source line")
+    return problems
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=ids(SOURCES))
+def test_every_marking_check_explains_its_answer_and_cites_sources_that_resolve(path):
+    nb = read(path)
+    assert marking_checks(nb), "no graded test cells found"
+    assert explanation_problems(nb) == []
+
+
+def test_the_explanation_rule_catches_a_missing_short_or_unsourced_explanation():
+    nb = _weak_module(3)
+    tests = [c for c in nb.cells if is_test_cell(c)]
+    tests[1].source = tests[1].source.replace(', "A")', ', "A", why="A.", source="T42-05-FIG21")')
+    tests[2].source = tests[2].source.replace(
+        ', "A")', ', "A", why="Quadrant IV is high severity on both sides, as Figure 2-1 shows.", source="NOPE")')
+    problems = explanation_problems(nb)
+    assert [p.split(":")[0] for p in problems] == ["q1_x", "q2_x", "q3_x"], problems
+    assert "NOPE" in problems[2]
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=ids(SOURCES))
+def test_explanations_live_only_in_hidden_tests_and_never_reach_release(path):
+    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+
+    from tests.course_notebooks import release_notebook_for
+
+    nb = read(path)
+    whys = [explanation(call)[0] for _, call, _ in marking_checks(nb)]
+    assert whys and all(whys), "every marking check needs an explanation"
+    outside = "\n".join(HIDDEN_TESTS.sub("", c.source) for c in nb.cells)
+    fresh = nbformat.from_dict(nbformat.reads(nbformat.writes(nb), as_version=4))
+    fresh, _ = ClearSolutions().preprocess(fresh, {})
+    fresh, _ = ClearHiddenTests().preprocess(fresh, {})
+    released = nbformat.writes(fresh)
+    committed = release_notebook_for(path).read_text(encoding="utf-8")
+    for why in whys:
+        fragment = why[:60]
+        assert fragment not in outside, f"explanation outside the hidden tests: {fragment!r}"
+        assert fragment not in released, f"nbgrader's release step keeps: {fragment!r}"
+        assert fragment not in committed, f"release/ shows: {fragment!r}"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=ids(SOURCES))
+def test_safety_critical_objectives_are_listed_and_exist(path):
+    curriculum = read(path).metadata["curriculum"]
+    assert isinstance(curriculum.get("safety_critical"), list), "curriculum.safety_critical is missing"
+    assert set(curriculum["safety_critical"]) <= set(curriculum["objectives"])
+
+
+def test_every_safety_objective_of_the_course_is_marked_safety_critical():
+    """An objective about acting on risk (suicide, withdrawal, overdose) is flagged wherever it is taught."""
+    risk = re.compile(r"suicid|withdrawal|overdose|988|911|safe next step", re.I)
+    for path in SOURCES:
+        curriculum = read(path).metadata["curriculum"]
+        about_risk = {key for key, text in curriculum["objectives"].items() if risk.search(text)}
+        assert about_risk <= set(curriculum.get("safety_critical", [])), path.parent.name
+    assert any(read(p).metadata["curriculum"].get("safety_critical") for p in SOURCES)
+
+
+# ---- under grading the marking check reports the answer, right or not, the explanation and its source ----
+
+def _graded_cells(nb) -> dict[str, nbformat.NotebookNode]:
+    return {nbgrader_meta(c)["grade_id"]: c for c in nb.cells if is_test_cell(c)}
+
+
+@pytest.fixture(scope="module")
+def graded_run():
+    """Module 1's own test cells for a letter, several letters and a number, each run once with the right
+    answer and once with a wrong one, in a real kernel with NBGRADER_EXECUTION set as nbgrader's autograder
+    sets it."""
+    import os
+
+    from nbclient import NotebookClient
+
+    source = SOURCES[0]
+    tests = _graded_cells(read(source))
+    runs = [("q1_definition", "q1_answer", "A", "B"), ("q4_conditions", "q4_answer", ["C", "A", "B"], ["A", "D"]),
+            ("q10_neither", "q10_answer", 52.5, 38.4)]
+    cells, expected = [], []
+    for grade_id, variable, right, wrong in runs:
+        for value, is_right in ((right, True), (wrong, False)):
+            cells += [nbformat.v4.new_code_cell(f"{variable} = {value!r}"),
+                      nbformat.v4.new_code_cell(tests[grade_id].source)]
+            expected.append((grade_id, value, is_right))
+    cells.append(nbformat.v4.new_code_cell('expect("q1_answer", None, "A", why=' + repr("x" * 45)
+                                           + ', source="A1")'))
+    nb = nbformat.v4.new_notebook(cells=cells)
+    before = os.environ.get("NBGRADER_EXECUTION")
+    os.environ["NBGRADER_EXECUTION"] = "autograde"
+    try:
+        NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(source.parent)}}).execute()
+    finally:
+        if before is None:
+            os.environ.pop("NBGRADER_EXECUTION", None)
+        else:
+            os.environ["NBGRADER_EXECUTION"] = before
+    return tests, nb.cells[1:-1:2], expected, nb.cells[-1]
+
+
+def test_under_grading_each_marking_check_displays_one_answer_record(graded_run):
+    tests, test_cells, expected, _ = graded_run
+    for cell, (grade_id, value, is_right) in zip(test_cells, expected, strict=True):
+        records = [o for o in cell.outputs if checks.ANSWER_MIME in o.get("data", {})]
+        assert len(records) == 1, (grade_id, cell.outputs)
+        record = records[0]["data"][checks.ANSWER_MIME]
+        why, source = explanation(marking_checks(nbformat.v4.new_notebook(cells=[tests[grade_id]]))[0][1])
+        assert set(record) == {"question", "answer", "right", "why", "source"}
+        assert record["question"] == int(grade_id[1:].split("_")[0])
+        assert record["answer"] == (", ".join(value) if isinstance(value, list) else f"{value:g}"
+                                    if isinstance(value, float) else value)
+        assert record["right"] is is_right
+        assert record["why"] == why
+        assert record["source"] == "Source: " + source_line(checks.source_keys(source))
+        plain = records[0]["data"]["text/plain"]
+        assert plain.startswith(("\u2713" if is_right else "\u2717") + f" Question {record['question']}: ")
+        assert why in plain and record["source"] in plain
+
+
+def test_under_grading_a_wrong_answer_still_fails_its_cell_without_promising_what_it_cannot(graded_run):
+    _, test_cells, expected, _ = graded_run
+    for cell, (grade_id, _, is_right) in zip(test_cells, expected, strict=True):
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        assert len(errors) == (0 if is_right else 1), (grade_id, cell.outputs)
+        if errors:
+            assert errors[0].ename == "AnswerProblem"
+            assert "trainer's feedback explains" not in errors[0].evalue
+
+
+def test_under_grading_the_format_check_prints_no_recorded_line(graded_run):
+    _, test_cells, expected, _ = graded_run
+    for cell, (grade_id, _, _) in zip(test_cells, expected, strict=True):
+        shown = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+        assert "recorded" not in shown, (grade_id, shown)
+
+
+def test_under_grading_no_answer_is_recorded_as_null(graded_run):
+    *_, unanswered = graded_run
+    record = next(o for o in unanswered.outputs if checks.ANSWER_MIME in o.get("data", {}))["data"]
+    assert record[checks.ANSWER_MIME]["answer"] is None and record[checks.ANSWER_MIME]["right"] is False
+
+
+def test_the_learners_own_run_still_shows_the_recorded_answer_and_no_answer_record(monkeypatch, capsys):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    checks.check_choice("q3_answer", "b", ["A", "B", "C", "D"])
+    checks.check_choices("q4_answer", ["c", "A"], ["A", "B", "C", "D"])
+    checks.check_number("q10_answer", 52.5, 0, 100)
+    checks.expect("q3_answer", "b", "B", why="x" * 45, source="A1")
+    assert capsys.readouterr().out.splitlines() == [
+        "\u2713 Question 3: answer recorded (B).", "\u2713 Question 4: answers recorded (A, C).",
+        "\u2713 Question 10: answer recorded (52.5)."]
+
+
+def test_an_unknown_source_fails_when_a_module_is_written_but_never_a_learners_grading():
+    with pytest.raises(KeyError, match="NOT-A-KEY"):
+        checks.source_text("T42-05-FIG21 NOT-A-KEY")
+    record = checks.answer_record("q2_answer", "B", True, "An explanation of at least a few words.", "NOT-A-KEY")
+    assert record == {"question": 2, "answer": "B", "right": True, "why": "An explanation of at least a few words.",
+                      "source": ""}

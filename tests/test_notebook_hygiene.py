@@ -164,3 +164,33 @@ def test_every_vignette_a_notebook_plays_exists(path):
     for cell in read(path).cells:
         for vignette_id in re.findall(r"play\(\s*[\"']([a-z0-9-]+)[\"']", cell.source):
             load_by_id(vignette_id)
+
+
+# JupyterLab writes the kernel's spec and language details into a notebook as soon as its kernel starts; a
+# notebook whose details differ opens marked modified before the learner has touched it. The committed
+# notebooks carry every detail that is the same on every machine; the Python version, which is not, is
+# filled in by the course's server when it opens a notebook (widgets/saving.py).
+OPENED_BY_LEARNERS = learner_notebooks() + source_notebooks() + sorted((ROOT / "release").glob("*/*.ipynb"))
+
+
+def kernel_reports() -> tuple[dict, dict]:
+    """The kernelspec and language details JupyterLab writes for the course's kernel, from the kernel's own
+    spec and from ipykernel (what its kernel_info reply carries)."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from widgets.saving import COURSE_KERNEL, kernel_language_info
+
+    spec = KernelSpecManager().get_kernel_spec(COURSE_KERNEL)
+    kernelspec = {"name": COURSE_KERNEL, "display_name": spec.display_name, "language": spec.language}
+    return kernelspec, {k: v for k, v in kernel_language_info().items() if k != "version"}
+
+
+@pytest.mark.parametrize("path", OPENED_BY_LEARNERS, ids=ids(OPENED_BY_LEARNERS))
+def test_notebook_carries_the_kernel_details_jupyterlab_would_write_so_it_opens_unmodified(path):
+    kernelspec, language_info = kernel_reports()
+    metadata = read(path).metadata
+    assert metadata.get("kernelspec") == kernelspec
+    carried = {k: v for k, v in metadata.get("language_info", {}).items() if k != "version"}
+    assert carried == language_info, (
+        f"language_info is {carried}; JupyterLab writes {language_info} (and the version), so the notebook "
+        "would open marked modified")

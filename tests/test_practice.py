@@ -283,3 +283,24 @@ def test_picking_a_different_answer_clears_the_old_feedback(principles):
 def test_the_view_displays_as_a_widget_without_being_displayed_on_construction(principles):
     bundle = principles._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_each_item_is_one_radio_group_whose_pick_in_the_browser_reaches_the_item(principles):
+    from widgets.choice_controls import ChoiceGroup
+
+    view = principles.items[0]
+    assert isinstance(view.choices, ChoiceGroup)
+    assert view.choices.labels == [option.text for option in view.item.options]
+    view.choices.index = view.item.answer  # what a click or an arrow key in the browser sets
+    assert view.choices.value == view.item.answer
+    view.check_button.click()
+    assert "Correct" in view.feedback.value
+
+
+def test_try_again_moves_the_keyboard_focus_back_to_the_answers(principles):
+    view = principles.items[2]
+    _check_a_wrong_answer(view)
+    sent = []
+    view.choices.send = sent.append  # the message the browser receives
+    view.retry_button.click()
+    assert {"do": "focus"} in sent

@@ -7,10 +7,10 @@ import re
 
 import nbformat
 import pytest
-from ipywidgets import ToggleButtons
 from nbclient import NotebookClient
 
 from tests.conftest import ROOT
+from widgets.choice_controls import ChoiceGroup
 from widgets.instruments import INSTRUMENTS
 from widgets.screening import score
 from widgets.screening_view import screening_form
@@ -32,8 +32,8 @@ def test_every_form_has_a_labelled_control_per_item(key):
     form = screening_form(key)
     assert len(form.items) == INSTRUMENTS[key].item_count
     assert all(c.description.startswith(f"{n}. ") for n, c in enumerate(form.items, start=1))
-    # Buttons, not <select>s: JupyterLab takes the arrow keys from a closed Dropdown (ipywidgets #3912).
-    assert all(isinstance(c, ToggleButtons) for c in [*form.items, *form.options.values()])
+    # Radio groups: one Tab stop per item, the arrow keys move the answer, the answer is announced as checked.
+    assert all(isinstance(c, ChoiceGroup) for c in [*form.items, *form.options.values()])
     assert "Still to answer" in shown(form.output) and form.result is None
 
 
@@ -235,3 +235,20 @@ def test_tools_gallery_runs_top_to_bottom_without_errors_or_stderr():
     NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
     outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error" or o.get("name") == "stderr"]
+
+
+def test_a_yes_no_item_takes_yes_or_no_and_never_a_score():
+    form = screening_form("cssrs")
+    with pytest.raises(Exception, match="not one of the options"):
+        form.items[0].value = 1
+    form.items[0].index = 1  # the browser checks "Yes"
+    assert form.items[0].value is True
+
+
+@pytest.mark.parametrize("make", [quadrant_view, iop_week_builder, progress_view])
+def test_every_tool_choice_is_a_radio_group_not_toggle_buttons(make):
+    from ipywidgets import ToggleButtons
+
+    view = make()
+    controls = [c for c in view.children if isinstance(c, ChoiceGroup | ToggleButtons)]
+    assert controls and all(isinstance(c, ChoiceGroup) for c in controls)

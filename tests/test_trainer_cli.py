@@ -1,5 +1,6 @@
 """The trainer's command line and roster import: help for every command, plain-language refusals."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -75,3 +76,40 @@ def test_a_roster_is_imported_into_a_new_gradebook_with_nbgraders_own_command(tm
         people = {s.id: (s.first_name, s.last_name) for s in gb.students}
     assert people == {"ana.diaz": ("Ana", "Díaz"), "ben.lee": ("Ben", "Lee")}
     assert (tmp_path / "gradebook.db").exists()
+
+
+def small_course(folder: Path, course_id: str = "course-here") -> Path:
+    """A course folder of its own: an nbgrader_config.py naming its course, and nothing graded yet."""
+    folder.mkdir(parents=True)
+    write(folder / "nbgrader_config.py", f"c = get_config()\nc.CourseDirectory.course_id = {course_id!r}\n")
+    return folder
+
+
+def test_a_command_acts_on_the_course_folder_it_is_run_in_and_names_it_first(tmp_path):
+    course = small_course(tmp_path / "cohort-demo")
+    inside = course / "learners" / "someone"
+    inside.mkdir(parents=True)  # nbgrader finds its course from a subfolder too
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this project's widgets, whatever the folder
+    result = subprocess.run([sys.executable, "-m", "widgets.trainer", "report"], cwd=inside,
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first == f"Course course-here in {course} (the course folder you are in)."
+    assert (course / "reports" / "cohort-report.html").exists()
+
+
+def test_a_course_given_with_course_is_named_as_given(tmp_path, monkeypatch, capsys):
+    course = small_course(tmp_path / "given", "given-course")
+    monkeypatch.chdir(small_course(tmp_path / "elsewhere", "other-course"))
+    assert main(["report", "--course", str(course)]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == f"Course given-course in {course} (given with --course)."
+    assert (course / "reports" / "follow-up.csv").exists()
+    assert not (tmp_path / "elsewhere" / "reports").exists()
+
+
+def test_outside_any_course_folder_a_command_stops_and_says_how_to_choose_one(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["report"]) == 2
+    error = capsys.readouterr().err
+    assert "is not inside a course folder" in error and "--course" in error
+    assert not (tmp_path / "reports").exists()

@@ -15,14 +15,17 @@ trainer (2 points). Total 7. What each simulated pattern must therefore earn:
     broken         damaged notebook file                   not graded, reported
     missing        never submits                           not submitted, reported
 
-Written marks (simulated trainer): full for strong and late, half for average, misconception and
-tampered, none for struggling. Certificates at 80%: only strong and late (7/7); 5/7 = 71% is below.
+Written marks (simulated trainer, by the rubric criteria the answer's text meets: demo_answers.py):
+strong and late write an answer meeting both criteria (2), average, misconception and tampered one
+meeting one (1), struggling "Not sure." (0). Certificates at 80%: only strong and late (7/7); 5/7 = 71%
+is below.
 
 Feedback is held while the trainer marks the written answers, then released to everyone at once and
 fetched by each learner; no page, written, released or fetched, shows any of the answer key.
 """
 
 import csv
+import re
 import shutil
 from pathlib import Path
 
@@ -30,9 +33,10 @@ import nbformat
 import pytest
 
 from tests.feedback_pages import pages_giving_the_key_away
-from widgets.trainer import demo
+from widgets.trainer import cohort, demo, demo_answers, report
 from widgets.trainer.cohort import grade_cohort, read_status
 from widgets.trainer.course import Course, answer_key, read_module
+from widgets.trainer.data import LATE
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "trainer"
@@ -185,7 +189,7 @@ def test_the_report_flags_the_follow_up_and_shows_the_csv_numbers(demo_course, p
         follow = list(csv.DictReader(handle))
     reasons = {(r["learner"], r["reason"]) for r in follow}
     assert (people["missing"].id, "not submitted") in reasons
-    assert (people["broken"].id, "could not be graded") in reasons
+    assert (people["broken"].id, cohort.DAMAGED) in reasons  # the plain reason: the file is damaged
     assert (people["struggling"].id, "below mastery") in reasons
     assert people["strong"].id not in {r["learner"] for r in follow}
     with (course.reports_dir / "module-summary.csv").open() as handle:
@@ -194,6 +198,37 @@ def test_the_report_flags_the_follow_up_and_shows_the_csv_numbers(demo_course, p
     assert summary["mean_percent"] == f"{100 * 30 / 42:.1f}"
     assert f"<td>{summary['mean_percent']}</td>" in page
     assert page.count("<figcaption") >= 3  # score bands, mastery summary, mastery grid
+
+
+def test_the_report_follows_up_the_tampered_broken_late_and_missing_learners_by_name(demo_course, people):
+    course, places, _ = demo_course
+    with (course.reports_dir / "follow-up.csv").open() as handle:
+        follow = list(csv.DictReader(handle))
+    name = {pattern: f"{p.first_name} {p.last_name}" for pattern, p in people.items()}
+    reasons = {(r["learner_name"], r["reason"]) for r in follow}
+    assert (name["tampered"], cohort.CHANGED) in reasons
+    assert (name["broken"], cohort.DAMAGED) in reasons
+    assert (name["missing"], "not submitted") in reasons
+    assert (name["late"], LATE) in reasons
+    tampered = next(r for r in follow if r["reason"] == cohort.CHANGED)
+    assert "Q2 · Pick the two mental health conditions" in tampered["details"]
+    page = places["report"].read_text()
+    summary = page[page.index("Who needs follow-up"):page.index("<details>")]
+    for pattern in ("tampered", "broken", "missing", "late"):
+        assert name[pattern] in summary
+        assert people[pattern].id not in summary
+
+
+def test_the_report_warns_that_too_few_learners_master_the_safety_critical_objective(demo_course):
+    # Objective 1.3 (q4 and the written answer) is marked safety-critical in the fixture; only strong and
+    # late reach 80% on it: 2 of 6 graded learners.
+    course, places, _ = demo_course
+    page = places["report"].read_text()
+    warning = page[page.index("<section class='warning'"):page.index("</section>")]
+    assert "Objective 1.3" in warning and "33.3% of learners (2 of 6)" in warning
+    with (course.reports_dir / "objective-summary.csv").open() as handle:
+        flags = {r["objective"]: r["flag"] for r in csv.DictReader(handle)}
+    assert flags == {"1.1": "", "1.2": "", "1.3": report.SAFETY_FLAG}
 
 
 def test_item_analysis_reflects_the_patterns_answers(demo_course):
@@ -240,6 +275,50 @@ def test_grading_again_changes_nothing_and_reports_each_new_problem(demo_course,
     assert submission(course, "test.slow")["auto"] == 1
 
 
+def test_the_demo_says_how_long_it_takes_before_it_starts_then_counts_its_steps(demo_course):
+    _, _, lines = demo_course
+    estimate = next(i for i, line in enumerate(lines) if line.startswith("This takes about"))
+    minutes = round(demo.estimated_seconds(8, 1) / 60)
+    assert lines[estimate].startswith(f"This takes about {minutes} minutes")
+    steps = [(i, re.match(r"Step (\d+) of (\d+): \w", line)) for i, line in enumerate(lines)]
+    steps = [(i, int(m[1]), int(m[2])) for i, m in steps if m]
+    assert estimate < steps[0][0]
+    assert [n for _, n, _ in steps] == list(range(1, len(steps) + 1))
+    assert {total for _, _, total in steps} == {len(steps)}
+    # Grading is announced as a step before its per-learner lines ("[1/7] ...").
+    grading = next(i for i, n, _ in steps if "autogrades" in lines[i])
+    assert grading < next(i for i, line in enumerate(lines) if line.lstrip().startswith("[1/"))
+
+
+def test_the_estimate_grows_with_the_learners_who_submit_and_the_modules():
+    assert demo.estimated_seconds(8, 4) > demo.estimated_seconds(2, 4) > demo.estimated_seconds(2, 1)
+    # The eighth learner ("missing") never submits: nothing to grade, no time added.
+    assert demo.estimated_seconds(8, 4) == demo.estimated_seconds(7, 4)
+
+
+def written_score(course, learner) -> float:
+    with course.gradebook() as gb:
+        sub = gb.find_submission(MODULE, learner)
+        return sum(g.score for nb in sub.notebooks for g in nb.grades if g.name == "q5_written_relapse")
+
+
+def test_the_simulated_trainer_marks_a_written_answer_by_what_it_says(demo_course, people, tmp_path):
+    course, _, _ = demo_course
+    assert written_score(course, people["struggling"].id) == 0  # "Not sure."
+    copy = tmp_path / "course"
+    shutil.copytree(course.root, copy, symlinks=True)
+    copied = Course.open(copy)
+    graded = copy / "autograded" / people["struggling"].id / MODULE / f"{MODULE}.ipynb"
+    nb = nbformat.read(graded, as_version=4)
+    (cell,) = [c for c in nb.cells if c.metadata.get("curriculum", {}).get("written_answer") == "q5_written_relapse"]
+    assert cell.source == demo_answers.NOT_SURE
+    cell.source = "Left untreated, the low mood keeps feeding the drinking, and that is how a relapse comes."
+    nbformat.write(nb, graded)
+    demo.mark_written_answers(copied, {MODULE: read_module(copy / "source" / MODULE)}, list(people.values()))
+    assert written_score(copied, people["struggling"].id) == 2  # both criteria met, whoever wrote it
+    assert written_score(copied, people["average"].id) == 1
+
+
 SOURCE_MODULES = sorted(p for p in (ROOT / "source").iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
@@ -253,12 +332,34 @@ def test_the_demo_can_answer_every_autograded_question_of_each_course_module(mod
     assert {i.grade_id for i in module.items if not i.manual} == set(key)
     for entry in key.values():
         wrong = demo.wrong_answer(entry)
-        checks.expect(entry["variable"], entry["correct"], entry["correct"])
+        checks.expect(entry["variable"], entry["correct"], entry["correct"], why="", source="")
         with pytest.raises(checks.AnswerProblem):
-            checks.expect(entry["variable"], wrong, entry["correct"])
+            checks.expect(entry["variable"], wrong, entry["correct"], why="", source="")
         if entry["kind"] == "choice":
             checks.check_choice(entry["variable"], wrong, entry["options"])
         elif entry["kind"] == "choices":
             checks.check_choices(entry["variable"], wrong, entry["options"])
         elif entry["kind"] == "number":
             checks.check_number(entry["variable"], wrong, *entry["range"])
+
+
+@pytest.mark.parametrize("module_dir", SOURCE_MODULES, ids=[p.name for p in SOURCE_MODULES])
+def test_each_modules_written_question_has_simulated_answers_its_rubric_rules_tell_apart(module_dir):
+    """Written for that module's question: the strong answer meets every criterion, the partial one some,
+    "Not sure." none; the criteria carry the task's points."""
+    written = [item for item in read_module(module_dir).items if item.manual]
+    assert written, f"{module_dir.name} has no written question"
+    for item in written:
+        question = demo_answers.QUESTIONS[item.grade_id]
+        assert sum(c.points for c in question.criteria) == item.points
+        assert demo_answers.mark(question.strong, item.points, question) == item.points
+        assert 0 < demo_answers.mark(question.partial, item.points, question) < item.points
+        assert demo_answers.mark(demo_answers.NOT_SURE, item.points, question) == 0
+
+
+def test_an_answer_written_for_another_question_does_not_earn_full_marks():
+    for grade_id, question in demo_answers.QUESTIONS.items():
+        points = sum(c.points for c in question.criteria)
+        for other_id, other in demo_answers.QUESTIONS.items():
+            if other_id != grade_id:
+                assert demo_answers.mark(other.strong, points, question) < points, (grade_id, other_id)

@@ -6,20 +6,27 @@ import html
 import math
 import random
 import re
+import shutil
+from pathlib import Path
 
+import nbformat
 import pytest
 from traitlets.config import Config
 
-from widgets.trainer import report, stats
+from widgets.trainer import cohort, report, stats
 from widgets.trainer.certificates import eligible, write_certificates
-from widgets.trainer.course import Course, GradedItem, Module
-from widgets.trainer.data import CohortData, Learner, Submission
+from widgets.trainer.course import Course, GradedItem, Module, read_module
+from widgets.trainer.data import LATE, CohortData, Learner, Submission, load
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE_MODULE = ROOT / "tests" / "fixtures" / "trainer" / "source" / "01-practice-module"
 
 
 def make_module(number: int, questions: int = 4, written_points: float = 0) -> Module:
     """A module whose question k assesses objective N.(k % 2 + 1); an optional written answer on N.1."""
     mid = f"{number:02d}-module"
-    items = [GradedItem(mid, mid, f"q{k}", 1.0, f"{number}.{k % 2 + 1}", False) for k in range(1, questions + 1)]
+    items = [GradedItem(mid, mid, f"q{k}", 1.0, f"{number}.{k % 2 + 1}", False, number=k,
+                        question=f"Stem of question {k}?") for k in range(1, questions + 1)]
     if written_points:
         items.append(GradedItem(mid, mid, "q_written", written_points, f"{number}.1", True))
     return Module(id=mid, number=number, title=f"Module {number} title", estimated_minutes=45,
@@ -60,17 +67,20 @@ def test_mastery_combines_each_objectives_questions(small):
 
 def test_follow_up_lists_the_missing_learner_and_each_objective_below_threshold(small):
     rows = report.follow_up_rows(small, threshold=0.8)
-    found = {(r["learner"], r["reason"], r["details"].split(" ")[0]) for r in rows}
+    found = {(r["learner"], r["reason"], r["details"].split(" ")[0] if r["reason"] == "below mastery" else "")
+             for r in rows}
     assert found == {("dee", "not submitted", ""), ("ben", "below mastery", "1.2"), ("cy", "below mastery", "1.1")}
 
 
 def test_the_report_page_shows_exactly_the_numbers_of_its_csv_files(small, tmp_path):
     paths = report.write_report(course_at(tmp_path), threshold=0.8, data=small)
     page = paths["html"].read_text()
-    for name in ("module summary", "item analysis", "follow-up", "module scores"):
+    for name in ("module summary", "item analysis", "follow-up", "module scores", "objective summary"):
         with paths[name].open() as handle:
             for row in csv.DictReader(handle):
-                for value in row.values():
+                for column, value in row.items():
+                    if column in report.MACHINE_COLUMNS or column in ("title", "question_number"):
+                        continue  # logins, folder names, grade ids: the page shows the readable column
                     assert f"<td>{html.escape(value)}</td>" in page, f"{name}: {value!r} missing from the page"
     # Mean of 4/4, 2/4, 3/4 = 75.0%.
     assert "<td>75.0</td>" in page
@@ -127,7 +137,7 @@ def test_the_mastery_grid_puts_learners_without_results_then_the_weakest_first(s
     assert report.weakest_first(small.mastery(), small.learners) == ["dee", "ben", "cy", "ana"]
     # ben and cy both average 0.5 (ties go by id); ana masters everything.
     text = report.heatmap_figures(small, 0.8)[0].alt_text
-    assert "No result yet for: dee." in text
+    assert "No result yet for: Dee Test." in text  # by name, as in the roster
 
 
 def cert_data():
@@ -199,5 +209,164 @@ def test_a_certificate_for_all_eight_modules_fits_on_one_page(tmp_path):
 def test_follow_up_summary_has_one_line_per_learner_most_items_first(small):
     lines = report.follow_up_by_learner(report.follow_up_rows(small, threshold=0.8))
     assert [line["learner"] for line in lines] == ["ben", "cy", "dee"]
-    assert {line["learner"]: (line["not_submitted"], line["below_mastery"]) for line in lines} == {
-        "ben": ("", "1.2"), "cy": ("", "1.1"), "dee": ("01-module", "")}
+    assert {line["learner"]: (line["submissions"], line["below_mastery"]) for line in lines} == {
+        "ben": ("", "1.2"), "cy": ("", "1.1"), "dee": ("Module 1 · Module 1 title: not submitted", "")}
+
+
+# ---------------------------------------------------------------- names, questions, follow-up, safety
+
+
+def csv_rows(path: Path) -> list[dict]:
+    with path.open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_the_page_names_learners_by_their_roster_names_and_questions_by_their_first_words(small, tmp_path):
+    small.learners["zed"] = Learner("zed")  # in the gradebook without a name: the login, shown as it is
+    paths = report.write_report(course_at(tmp_path), threshold=0.8, data=small)
+    page = paths["html"].read_text()
+    for name in ("Ana Test", "Ben Test", "Cy Test", "Dee Test", "<td>zed</td>"):
+        assert name in page
+    for login in ("ana", "ben", "cy", "dee"):
+        assert f"<td>{login}</td>" not in page
+    assert "<td>Q3 · Stem of question 3?</td>" in page
+    assert not re.search(r"<td>q\d</td>", page), "a question shown by its grade id"
+    assert "<td>01-module</td>" not in page and "Module 1 · Module 1 title" in page
+    items = {r["item"]: r for r in csv_rows(paths["item analysis"])}
+    assert (items["q3"]["question_number"], items["q3"]["question"]) == ("3", "Q3 · Stem of question 3?")
+    follow = csv_rows(paths["follow-up"])
+    assert {(r["learner"], r["learner_name"]) for r in follow} >= {("ben", "Ben Test"), ("zed", "zed")}
+
+
+def test_two_learners_with_the_same_name_are_told_apart_by_their_login(small):
+    small.learners["ben2"] = Learner("ben2", "Ben", "Test")
+    assert small.name_of("ben") == "Ben Test (ben)"
+    assert small.name_of("ben2") == "Ben Test (ben2)"
+    assert small.name_of("ana") == "Ana Test"
+
+
+def test_each_question_is_read_with_its_number_and_first_words_from_its_question_cell():
+    module = read_module(FIXTURE_MODULE)
+    labels = {item.grade_id: item.label for item in module.items}
+    assert labels["q1_definition"] == "Q1 · Which is a co-occurring disorder?"
+    assert labels["q4_quadrant"].startswith("Q4 · High mental-health severity")
+    # The written question takes its text from the question cell, not from "how your trainer marks it".
+    assert labels["q5_written_relapse"].startswith("Q5 · In two or three sentences, explain why")
+    assert module.safety_critical == ["1.3"]
+
+
+def test_every_kind_of_submission_problem_is_in_follow_up_with_a_plain_reason(small):
+    small.concerns["01-module"] = {
+        "dee": [cohort.Concern(cohort.DAMAGED, "01-module.ipynb is damaged; ask the learner to submit it again.")],
+        "cy": [cohort.Concern(cohort.CHANGED, "changed locked cell(s) q2", ("q2",)),
+               cohort.Concern(LATE, "submitted 20 hour(s) after the due date.")],
+    }
+    rows = report.follow_up_rows(small, threshold=0.8)
+    reasons = {(r["learner_name"], r["reason"]) for r in rows}
+    assert ("Dee Test", cohort.DAMAGED) in reasons
+    assert ("Dee Test", "not submitted") not in reasons  # the damaged file says more than "not submitted"
+    assert {("Cy Test", cohort.CHANGED), ("Cy Test", LATE)} <= reasons
+    changed = next(r for r in rows if r["reason"] == cohort.CHANGED)
+    assert "Q2 · Stem of question 2?" in changed["details"] and "q2" not in changed["details"].split()
+
+
+def test_a_safety_critical_objective_below_the_threshold_is_flagged_in_words_and_its_learners_listed(
+        small, tmp_path):
+    small.modules["01-module"].safety_critical = ["1.2"]  # q1 + q3: ana and cy reach it, ben does not (2 of 3)
+    paths = report.write_report(course_at(tmp_path), threshold=0.8, data=small)
+    page = paths["html"].read_text()
+    warning = page[page.index("<section class='warning'"):page.index("</section>")]
+    assert "Warning: safety-critical objectives below the mastery threshold" in warning
+    assert "Objective 1.2" in warning and "66.7%" in warning and "Ben Test" in warning
+    assert page.index("Warning: safety-critical") < page.index("Who needs follow-up")
+    summary = {r["objective"]: r for r in csv_rows(paths["objective summary"])}
+    assert summary["1.2"]["flag"] == report.SAFETY_FLAG and summary["1.1"]["flag"] == ""  # 1.1 is not marked
+    follow = {(r["learner"], r["reason"]) for r in csv_rows(paths["follow-up"])}
+    assert ("ben", report.SAFETY_BELOW) in follow and ("ben", report.BELOW_MASTERY) not in follow
+    first = report.follow_up_by_learner(report.follow_up_rows(small, threshold=0.8))[0]
+    assert (first["learner"], first["safety_critical_below_mastery"]) == ("ben", "1.2")
+
+
+def test_a_safety_critical_objective_the_cohort_masters_raises_no_warning(small, tmp_path):
+    small.modules["01-module"].safety_critical = ["1.2"]
+    paths = report.write_report(course_at(tmp_path), threshold=0.6, data=small)
+    assert "Warning: safety-critical" not in paths["html"].read_text()  # 2 of 3 learners (67%) reach 60%
+    summary = {r["objective"]: r for r in csv_rows(paths["objective summary"])}
+    assert (summary["1.2"]["safety_critical"], summary["1.2"]["cohort_mastery_percent"]) == ("yes", "66.7")
+    assert summary["1.2"]["flag"] == ""
+
+
+@pytest.fixture(scope="module")
+def graded_fixture_course(tmp_path_factory):
+    """The fixture module released with nbgrader and graded as a trainer grades it, with one learner of
+    each kind: tampered (graded), damaged, renamed notebook, collected but not graded, never submitted."""
+    from nbgrader.api import Gradebook
+
+    from widgets.trainer.course import ensure_tools_on_path
+
+    ensure_tools_on_path()
+    root = tmp_path_factory.mktemp("follow-up") / "course"
+    (root / "source").mkdir(parents=True)
+    shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
+    shutil.copytree(FIXTURE_MODULE, root / "source" / FIXTURE_MODULE.name)
+    course = Course.open(root)
+    module = FIXTURE_MODULE.name
+    assert course.api().generate_assignment(module, force=True, create=True)["success"]
+    people = {"tam": ("Tamsin", "Reyes"), "dan": ("Dana", "Okoro"), "ren": ("Rene", "Ito"),
+              "new": ("Nell", "Ward"), "mia": ("Mia", "Shah")}
+    with Gradebook(course.db_url, course.course_id) as gb:
+        for login, (first, last) in people.items():
+            gb.update_or_create_student(login, first_name=first, last_name=last)
+        gb.update_or_create_assignment(module, duedate=datetime.datetime(2026, 1, 5, 17, 0))
+    released = root / "release" / module / f"{module}.ipynb"
+
+    def submit(login: str, name: str = f"{module}.ipynb") -> Path:
+        folder = root / "submitted" / login / module
+        folder.mkdir(parents=True)
+        shutil.copy(released, folder / name)
+        (folder / "timestamp.txt").write_text("2026-01-04 10:00:00.000000 UTC")
+        return folder / name
+
+    tampered = submit("tam")
+    nb = nbformat.read(tampered, as_version=4)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "q2_conditions":
+            cell.source = 'print("All tests passed")'
+    nbformat.write(nb, tampered)
+    damaged = submit("dan")
+    damaged.write_text(damaged.read_text()[:500])
+    submit("ren", "my answers.ipynb")
+    cohort.grade_cohort(course, [module], feedback=False, progress=lambda _: None)
+    submit("new")  # collected after grading
+    return course, report.write_report(course, threshold=0.8)
+
+
+@pytest.mark.slow
+def test_tampered_damaged_renamed_ungraded_and_missing_submissions_are_all_followed_up_by_name(
+        graded_fixture_course):
+    course, paths = graded_fixture_course
+    follow = csv_rows(paths["follow-up"])
+    reasons = {(r["learner_name"], r["reason"]) for r in follow}
+    assert ("Tamsin Reyes", cohort.CHANGED) in reasons
+    assert ("Dana Okoro", cohort.DAMAGED) in reasons
+    assert ("Rene Ito", cohort.MISSING_NOTEBOOK) in reasons
+    assert ("Nell Ward", cohort.NOT_GRADED_YET) in reasons
+    missing = next(r for r in follow if r["learner_name"] == "Mia Shah")
+    assert missing["reason"] == "not submitted"
+    assert missing["details"] == "Nothing submitted by the due date, 2026-01-05 17:00 UTC."
+    tampered = next(r for r in follow if r["reason"] == cohort.CHANGED)
+    assert tampered["details"].startswith("Changed the locked cell(s) of Q2 · Pick the two mental health")
+    page = paths["html"].read_text()
+    summary = page[page.index("Who needs follow-up"):page.index("<details>")]
+    for name in ("Tamsin Reyes", "Dana Okoro", "Rene Ito", "Nell Ward", "Mia Shah"):
+        assert name in summary
+
+
+@pytest.mark.slow
+def test_a_submission_changed_where_it_is_locked_is_found_by_nbgraders_checksum(graded_fixture_course):
+    course, _ = graded_fixture_course
+    data = load(course)
+    (changed,) = [c for c in data.concerns["01-practice-module"]["tam"] if c.kind == cohort.CHANGED]
+    assert changed.cells == ("q2_conditions",)
+    assert all(c.kind != cohort.CHANGED for lr, cs in data.concerns["01-practice-module"].items()
+               if lr != "tam" for c in cs)

@@ -43,16 +43,15 @@ def play_every_path(vignette):
         expected = 0
         for index in path_taken:
             node = player.session.current
-            buttons = player.choices.children
-            assert [b.description for b in buttons] == [c.text for c in node.choices]
-            assert all(b.description and b.tooltip for b in buttons), "every choice button is labelled"
+            assert player.choices.choices == [c.text for c in node.choices]
+            assert all(player.choices.choices), "every choice button is labelled"
             expected += node.choices[index].score
-            buttons[index].click()
+            player.choices.press(index)
             assert html.escape(node.choices[index].text) in player.feedback.value
-        assert player.session.finished and not player.choices.children
+        assert player.session.finished and not player.choices.choices
         assert "Debrief" in player.situation.value
         assert f"{expected} of {vignette.max_score} possible points" in player.situation.value
-        assert player.restart_button.layout.display is None
+        assert player.choices.can_restart
     player.restart()
     assert not player.session.steps and player.feedback.value == ""
 
@@ -67,16 +66,16 @@ def test_a_second_press_on_a_choice_that_is_already_gone_is_ignored():
     player = VignettePlayer(load(VALID))
     start = player.session.current
     onward = next(i for i, choice in enumerate(start.choices) if choice.target == "second")
-    first_screen = player.choices.children
-    first_screen[onward].click()
+    first_screen = player.choices.screen
+    player.choices.press(onward, first_screen)
     assert not player.session.finished, "this choice of the fixture leads to a second decision"
     after_one = [(step.node.id, step.choice.text) for step in player.session.steps]
     assert after_one == [(start.id, start.choices[onward].text)]
-    first_screen[onward].click()
-    first_screen[len(first_screen) - 1 - onward].click()
+    player.choices.press(onward, first_screen)
+    player.choices.press(len(start.choices) - 1 - onward, first_screen)
     assert [(step.node.id, step.choice.text) for step in player.session.steps] == after_one
     assert html.escape(start.choices[onward].text) in player.feedback.value
-    player.choices.children[0].click()  # the buttons now shown still work
+    player.choices.press(0)  # the buttons now shown still work
     assert len(player.session.steps) == 2
 
 

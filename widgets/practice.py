@@ -25,6 +25,7 @@ import jsonschema
 import yaml
 
 from widgets import CONTENT
+from widgets.choice_controls import ChoiceGroup
 from widgets.sources import all_sources, source_line
 from widgets.vignette.model import stable_order
 from widgets.yaml_loading import load_content
@@ -241,19 +242,18 @@ def feedback_html(result: Result) -> str:
 
 
 class ItemView:
-    """One item: the prompt, labelled radio buttons, Check and Try again buttons, and the feedback."""
+    """One item: the prompt, a labelled radio group, Check and Try again buttons, and the feedback."""
 
     def __init__(self, item: Item, number: int):
         import ipywidgets as w
 
         self.item = item
         self.prompt = w.HTML(f"<p><strong>{number}.</strong> {html.escape(item.prompt)}</p>")
-        self.choices = w.RadioButtons(
+        # A native radio group: one Tab stop, the arrow keys move the answer, long options wrap beside their radio.
+        self.choices = ChoiceGroup(
             options=[(option.text, i) for i, option in enumerate(item.options)],
-            value=None,
             description=f"Answer {number}:",
-            style={"description_width": "initial"},
-            layout=w.Layout(width="auto"),
+            label_width="6em",
         )
         self.check_button = w.Button(description="Check", tooltip=f"Check your answer to item {number}",
                                      button_style="primary")
@@ -282,6 +282,8 @@ class ItemView:
         self.choices.value = None
         self.feedback.value = ""
         self.retry_button.layout.display = "none"
+        # The pressed button disappears; the keyboard focus goes back to the answers instead of the page.
+        self.choices.focus()
 
 
 class PracticeView:

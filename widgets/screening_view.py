@@ -3,8 +3,8 @@
     from widgets.screening_view import screening_form
     screening_form("phq9")
 
-Every item is a standard ipywidgets ToggleButtons with the item as its label: Tab reaches each answer
-button and Space or Enter presses it. The result (band, next step, source) is plain text in a live
+Every item is a radio group (widgets.choice_controls.ChoiceGroup) labelled by the item: Tab reaches each item
+once, the arrow keys (or a click) choose the answer, and the browser announces which one is checked. The result (band, next step, source) is plain text in a live
 region; a problem is shown as a sentence, never as a traceback.
 
 A risk signal (a SafetyFlag on the result) is shown first, in a bordered box headed "Safety first" with
@@ -18,11 +18,12 @@ import html
 
 import ipywidgets as w
 
+from widgets.choice_controls import ChoiceGroup
 from widgets.instruments import CAGEAID_THRESHOLDS, PCL5_CUTOFF_RANGE, Instrument, instrument
 from widgets.screening import CRISIS_LINE, EMERGENCY_LINE, SafetyFlag, ScreeningResult, points, score
 from widgets.sources import source_line
 
-_LABEL = {"description_width": "28em"}
+_LABEL_WIDTH = "28em"
 _OPTION_NAMES = {"sex": "sex", "cutoff": "cut-off", "threshold": "positive at", "recent_behavior": "6b"}
 
 # A heavy border and a heading say "Safety first" without relying on colour; the pale background only adds to it.
@@ -33,30 +34,30 @@ NO_STEP = "The source ties no specific step to this result."
 
 def _row() -> w.Layout:
     # A layout per control: the C-SSRS flow hides controls one by one through layout.display.
-    return w.Layout(width="50em", max_width="100%")
+    return w.Layout(width="60em", max_width="100%")
 
 
 def _cited(keys) -> str:
     return html.escape(source_line(keys))
 
 
-def _buttons(description: str, options, value=None, width: str = "5em") -> w.ToggleButtons:
-    # ToggleButtons, not Dropdowns: each answer is a <button> that Tab reaches and Space or Enter presses.
-    # JupyterLab takes the arrow keys from a closed <select> (ipywidgets issue #3912).
-    return w.ToggleButtons(options=options, value=value, description=description,
-                           style={**_LABEL, "button_width": width}, layout=_row())
+def _buttons(description: str, options, value=None) -> ChoiceGroup:
+    # A native radio group, not ToggleButtons or a Dropdown: Tab reaches the item once, the arrow keys move the
+    # answer, and the checked answer is announced as checked (a pressed ToggleButton is announced as nothing).
+    return ChoiceGroup(options=options, value=value, description=description, orientation="horizontal",
+                       label_width=_LABEL_WIDTH, layout=_row())
 
 
-def _item_control(spec: Instrument, number: int) -> w.ToggleButtons:
+def _item_control(spec: Instrument, number: int) -> ChoiceGroup:
     description = f"{number}. {spec.item_labels[number - 1]}"
     if spec.yes_no:
         return _buttons(description, [("No", False), ("Yes", True)])
     labels = spec.answer_labels or {}
     options = [(f"{v} {labels[v]}" if v in labels else str(v), v) for v in spec.item_values[number - 1]]
-    return _buttons(description, options, width="auto" if labels else "4em")
+    return _buttons(description, options)
 
 
-def _option_controls(spec: Instrument) -> dict[str, w.ToggleButtons]:
+def _option_controls(spec: Instrument) -> dict[str, ChoiceGroup]:
     if spec.key == "auditc":
         return {"sex": _buttons("Sex (the cut-off differs)", [("Female", "female"), ("Male", "male")])}
     if spec.key == "pcl5":
@@ -65,7 +66,7 @@ def _option_controls(spec: Instrument) -> dict[str, w.ToggleButtons]:
                                    spec.positive_at)}
     if spec.key == "cageaid":
         return {"threshold": _buttons("Positive at", [(f"{t} or more yes", t) for t in CAGEAID_THRESHOLDS],
-                                      spec.positive_at, width="9em")}
+                                      spec.positive_at)}
     if spec.key == "cssrs":
         return {"recent_behavior": _buttons("6b. Was that behavior within the past 3 months?",
                                             [("No", False), ("Yes", True)])}

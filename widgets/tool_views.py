@@ -11,6 +11,7 @@ import html
 
 import ipywidgets as w
 
+from widgets.choice_controls import ChoiceGroup
 from widgets.instruments import INSTRUMENTS
 from widgets.iop_week import DAYS, SESSION_KINDS, Session, check_week, week_chart
 from widgets.progress import PROGRESS_INSTRUMENTS, band_changes, progress_chart, reminder
@@ -27,11 +28,11 @@ def _status(message: str) -> str:
     return f'<div role="status" aria-live="polite"><p>{html.escape(message)}</p></div>'
 
 
-def _toggle(description: str, options, value=None, width: str = "8em") -> w.ToggleButtons:
-    # ToggleButtons rather than Dropdowns: JupyterLab takes the arrow keys from a closed <select>
-    # (ipywidgets issue #3912), while every button is reached with Tab and pressed with Space or Enter.
-    return w.ToggleButtons(options=options, value=value, description=description,
-                           style={**_LABEL, "button_width": width}, layout=_layout())
+def _toggle(description: str, options, value=None) -> ChoiceGroup:
+    # A native radio group rather than ToggleButtons or a Dropdown: one Tab stop per question, the arrow keys
+    # move the answer, and the chosen one is announced as checked and shown with an outline, not colour alone.
+    return ChoiceGroup(options=options, value=value, description=description, orientation="horizontal",
+                       label_width=_LABEL["description_width"], layout=_layout())
 
 
 class QuadrantView(w.VBox):
@@ -102,8 +103,8 @@ class IOPWeekBuilder(w.VBox):
     def __init__(self, sessions=(), population: str = "adult", **kwargs):
         self.sessions: list[Session] = [s if isinstance(s, Session) else Session(*s) for s in sessions]
         self.population = _toggle("Client", [("Adult", "adult"), ("Adolescent", "adolescent")], population)
-        self.kind = _toggle("Session kind", list(SESSION_KINDS), SESSION_KINDS[0], width="auto")
-        self.day = _toggle("Day", [(d[:3], d) for d in DAYS], DAYS[0], width="4em")
+        self.kind = _toggle("Session kind", list(SESSION_KINDS), SESSION_KINDS[0])
+        self.day = _toggle("Day", [(d[:3], d) for d in DAYS], DAYS[0])
         self.hours = w.BoundedFloatText(value=3, min=0.5, max=12, step=0.5, description="Hours (type a number)",
                                         style=_LABEL, layout=_layout())
         self.add_button = w.Button(description="Add session", tooltip="Add this session to the week")

@@ -73,6 +73,23 @@ def lab(tmp_path_factory, chromium_path) -> LabServer:
 
 
 @pytest.fixture(scope="session")
+def learner_lab(tmp_path_factory, chromium_path) -> LabServer:
+    """Another copy of the course, served in the learner's view (their folder, my-work/), as
+    `python3 course.py start` serves it."""
+    base = tmp_path_factory.mktemp("browser-learner-course")
+    root = copy_course(base / "course")
+    course.ensure_course(root)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    server = LabServer(root, base / "jupyter-state",
+                       ARTIFACTS / f"jupyterlab-learner-server{'-' + worker if worker else ''}.log", view="learner")
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
 def browser(chromium_path):
     from playwright.sync_api import sync_playwright
 
@@ -111,6 +128,31 @@ def page(browser, lab, console, request):
     Steps(page, ARTIFACTS / artifact_folder(request.node), count=99).shot("end")
     context.close()
     lab.shutdown_kernels()
+
+
+# The learner's browser is not on UTC, so times the course shows in "local time" are really converted.
+LEARNER_TIMEZONE = "America/Chicago"
+
+
+@pytest.fixture
+def learner_page(browser, learner_lab, console, request):
+    """A fresh page on the learner's view, in LEARNER_TIMEZONE and American English."""
+    shutil.rmtree(ARTIFACTS / artifact_folder(request.node), ignore_errors=True)
+    context = browser.new_context(viewport=VIEWPORT, base_url=learner_lab.url, timezone_id=LEARNER_TIMEZONE,
+                                  locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    accept_kernel_selection(page)
+    console.attach(page)
+    yield page
+    Steps(page, ARTIFACTS / artifact_folder(request.node), count=99).shot("end")
+    context.close()
+    learner_lab.shutdown_kernels()
+
+
+@pytest.fixture
+def learner_steps(learner_page, request) -> Steps:
+    return Steps(learner_page, ARTIFACTS / artifact_folder(request.node))
 
 
 @pytest.fixture

@@ -80,10 +80,14 @@ def page_config(config_dir: Path) -> None:
 
 
 class LabServer:
-    """`jupyter lab` on 127.0.0.1 with a random token, serving `course_root`."""
+    """`jupyter lab` on 127.0.0.1 with a random token, serving `course_root` in the trainer's view, or the
+    learner's folder in it in the learner's view (course.py's two views)."""
 
-    def __init__(self, course_root: Path, state_dir: Path, log_path: Path):
+    def __init__(self, course_root: Path, state_dir: Path, log_path: Path, view: str = "trainer"):
         self.course_root = course_root
+        self.view = view
+        # The folder JupyterLab serves: notebook paths in the browser are relative to it.
+        self.served_root = course_root / course.LEARNER_FOLDER if view == "learner" else course_root
         self.state_dir = state_dir
         self.log_path = log_path
         self.port = free_port()
@@ -123,7 +127,10 @@ class LabServer:
     def start(self) -> None:
         lab_settings(self.state_dir / "settings")
         page_config(self.state_dir / "config")
-        command = course.lab_command(self.course_root, [
+        # The course's lab extension and its server side, installed as course.py setup installs them in .venv.
+        course.install_course_lab(self.state_dir / "data", self.state_dir / "config",
+                                  self.course_root / course.LAB_EXTENSION.relative_to(course.ROOT))
+        command = course.lab_command(self.course_root, view=self.view, extra=[
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={self.token}", "--ServerApp.open_browser=False",
             "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
@@ -132,8 +139,8 @@ class LabServer:
             command.append("--allow-root")  # CI containers run as root
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("w")
-        self.process = subprocess.Popen(command, cwd=self.course_root, env=self.env(), stdout=self._log,
-                                        stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(command, cwd=self.served_root, env=course.lab_env(self.view, self.env()),
+                                        stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + SERVER_START_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -176,6 +183,21 @@ class LabServer:
                 self.api("DELETE", f"/api/sessions/{session['id']}")
             except urllib.error.HTTPError:
                 pass
+
+    def fetched_copy(self, notebook: str, name: str) -> str:
+        """A learner's copy of a released notebook (release/<module>/<file>), as the learner's view sees it.
+
+        The module is fetched from the exchange with nbgrader (once), as the Assignments panel fetches it,
+        and the notebook is copied beside itself as <file>-<name>.ipynb, so what one test types reaches no
+        other. Returns the copy's path relative to the served folder.
+        """
+        module, file_name = Path(notebook).parts[-2:]
+        folder = self.course_root / course.LEARNER_FOLDER / module
+        if not (folder / file_name).exists():
+            self.run("nbgrader", "fetch_assignment", module)
+        copy = folder / f"{Path(file_name).stem}-{name}.ipynb"
+        shutil.copyfile(folder / file_name, copy)
+        return copy.relative_to(self.served_root).as_posix()
 
     def lab_url(self, path: str, workspace: str) -> str:
         """A fresh, named workspace, so what one test opened is not restored in the next."""

@@ -89,7 +89,7 @@ def wait_for_lab(page: Page) -> None:
 def open_notebook(page: Page, lab, notebook: str, workspace: str) -> Locator:
     """Open a notebook of the served course; wait until all its cells are on the page and its kernel is
     idle. Returns the notebook panel."""
-    expected = len(json.loads((lab.course_root / notebook).read_text(encoding="utf-8"))["cells"])
+    expected = len(json.loads((lab.served_root / notebook).read_text(encoding="utf-8"))["cells"])
     page.goto(lab.lab_url(notebook, workspace), timeout=90_000)
     wait_for_lab(page)
     panel = page.locator(".jp-NotebookPanel:visible").first

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import expect
@@ -80,8 +81,12 @@ def learner_copy(lab, notebook: str, name: str) -> str:
 
 
 def press_validate(page, steps):
-    page.locator("jp-button.validate-button, .validate-button").first.click()
-    dialog = page.locator(".nbgrader-SuccessDialog, .nbgrader-ErrorDialog")
+    """Press the course's Validate button on the notebook's toolbar (the learner's view has no other) and
+    return the dialog it opens."""
+    button = page.locator(".jp-NotebookPanel:visible .course-validate-button").get_by_role("button", name="Validate")
+    expect(button).to_be_visible(timeout=UI_SECONDS * 1000)
+    button.click()
+    dialog = page.locator(".jp-Dialog").filter(has=page.locator(".jp-Dialog-header", has_text="Validate"))
     expect(dialog).to_be_visible(timeout=VALIDATE_SECONDS * 1000)
     steps.shot("validate-result")
     return dialog
@@ -92,11 +97,27 @@ def close(dialog) -> None:
     expect(dialog).to_have_count(0)
 
 
+def notebook_status(lab, notebook: str) -> dict:
+    """What the course's server says about a notebook (the text Validate must show)."""
+    return lab.api("GET", "/course-api/notebook-status?" + urlencode({"path": notebook}))
+
+
+def assert_shows_the_servers_account(dialog, status: dict) -> None:
+    text = dialog.inner_text()
+    assert status["title"] and status["title"].split(" · ")[0] in dialog.locator(".jp-Dialog-header").inner_text()
+    for line in filter(None, (line.strip() for line in status["message"].splitlines())):
+        assert line in text, f"{line!r} is not in the dialog:\n{text}"
+    for nbgrader_wording in ("Success", "passes all the tests", "Traceback", "most recent call", "Error"):
+        assert nbgrader_wording not in text, text
+
+
 @pytest.mark.parametrize("notebook", ANSWERED_MODULES)
-def test_a_module_with_every_knowledge_check_answered_passes_validate(
-        notebook, lab, page, steps, console, workspace):
-    answers = content.answer_cells(lab.course_root / notebook, lab.course_root)
-    panel = open_notebook(page, lab, learner_copy(lab, notebook, "answered"), workspace)
+def test_a_module_with_every_knowledge_check_answered_validates_in_plain_words(
+        notebook, learner_lab, learner_page, learner_steps, console, workspace):
+    page, steps = learner_page, learner_steps
+    answers = content.answer_cells(learner_lab.course_root / notebook, learner_lab.course_root)
+    copy = learner_lab.fetched_copy(notebook, "answered")
+    panel = open_notebook(page, learner_lab, copy, workspace)
     for index, _grade_id, solution in answers:
         cell = cells(panel).nth(index)
         replace_cell_text(cell, solution)
@@ -104,22 +125,29 @@ def test_a_module_with_every_knowledge_check_answered_passes_validate(
     steps.shot("answers-typed")
 
     dialog = press_validate(page, steps)
-    assert "nbgrader-SuccessDialog" in (dialog.get_attribute("class") or ""), dialog.inner_text()
+    # Validate saved the notebook first, so the server read the answers just typed.
+    status = notebook_status(learner_lab, copy)
+    assert status["module"] and status["ok"] and not status["unanswered"], status
+    assert_shows_the_servers_account(dialog, status)
     close(dialog)
     assert_console_clean(console)
 
 
 @pytest.mark.parametrize("notebook", ANSWERED_MODULES)
 def test_validate_on_an_unanswered_module_names_each_open_question_without_a_traceback(
-        notebook, lab, page, steps, console, workspace):
-    questions = len(content.answer_cells(lab.course_root / notebook, lab.course_root))
-    open_notebook(page, lab, learner_copy(lab, notebook, "unanswered"), workspace)
+        notebook, learner_lab, learner_page, learner_steps, console, workspace):
+    page, steps = learner_page, learner_steps
+    questions = len(content.answer_cells(learner_lab.course_root / notebook, learner_lab.course_root))
+    copy = learner_lab.fetched_copy(notebook, "unanswered")
+    open_notebook(page, learner_lab, copy, workspace)
 
     dialog = press_validate(page, steps)
-    assert "nbgrader-ErrorDialog" in (dialog.get_attribute("class") or ""), dialog.inner_text()
+    status = notebook_status(learner_lab, copy)
+    assert len(status["unanswered"]) >= questions, status
+    assert_shows_the_servers_account(dialog, status)
     text = dialog.inner_text()
-    assert text.count("has no answer yet") >= questions, text
-    assert "Traceback" not in text and "most recent call" not in text, text
+    for number in status["unanswered"]:
+        assert re.search(rf"\b{number}\b", text), f"question {number} is not named:\n{text}"
     close(dialog)
     assert_console_clean(console)
 
@@ -163,8 +191,13 @@ def test_a_learner_fetches_and_submits_every_module_from_the_assignments_panel(l
             open_from_the_panel(page, fetched, module, lab, steps)
 
         fetched.locator('.item_status button:text("Submit")').click()
+        # Every question is still open: the course says so before submitting, and the learner goes ahead.
+        page.get_by_role("button", name="Submit anyway").click()
         submitted = page.locator("#submitted_assignments_list > .list_item", has_text=module)
         expect(submitted).to_have_count(1, timeout=UI_SECONDS * 1000)
+        # Then it says what happens next.
+        page.locator(".jp-Dialog", has=page.locator(".jp-Dialog-header", has_text="Submitted")).get_by_role(
+            "button", name="OK").click()
         steps.shot(f"submitted-{module}")
         inbound = lab.course_root / ".exchange" / content.course_id(lab.course_root) / "inbound"
         assert any(p.name.split("+")[1] == module for p in inbound.iterdir()), sorted(inbound.iterdir())

@@ -3,6 +3,7 @@ autograded with nbgrader's commands, and opens it for manual grading."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -36,10 +37,24 @@ def autograded_module(lab) -> str:
         if not inbound_submissions(lab, module):
             if not (lab.course_root / "my-work" / module).exists():
                 lab.run("nbgrader", "fetch_assignment", module)
+                write_answers(lab.course_root / "my-work" / module)
             lab.run("nbgrader", "submit", module)
         lab.run("nbgrader", "collect", module)
         lab.run("nbgrader", "autograde", module)
     return modules[0] if modules else ""
+
+
+WRITTEN = "The mood and the drinking feed each other, so we work on both from the first session."
+
+
+def write_answers(folder) -> None:
+    """Type a sentence into each written answer cell, as the learner does before submitting."""
+    for path in folder.glob("*.ipynb"):
+        notebook = content.read(path)
+        for cell in notebook["cells"]:
+            if cell.get("metadata", {}).get("curriculum", {}).get("written_answer"):
+                cell["source"] = WRITTEN
+        path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
 def open_formgrader(page, lab, workspace) -> FrameLocator:
@@ -67,10 +82,13 @@ def test_formgrader_shows_the_course_and_opens_a_submission_for_manual_grading(
     module = autograded_module
     formgrader.locator(".nav a", has_text="Manual Grading").click()
     formgrader.locator(f"#main-table a:text-is('{module}')").click()
+    # Each page is loaded before its table is used: the list of modules has links in the same places.
+    expect(formgrader.locator(".breadcrumb li")).to_have_count(2, timeout=UI_SECONDS * 1000)  # Grading > module
     notebooks = formgrader.locator("#main-table td.name a")
     expect(notebooks.first).to_be_visible(timeout=UI_SECONDS * 1000)
     steps.shot(f"gradebook-{module}")
     notebooks.first.click()
+    expect(formgrader.locator(".breadcrumb li")).to_have_count(3, timeout=UI_SECONDS * 1000)  # ... > notebook
     submission = formgrader.locator("#main-table a", has_text=re.compile(r"Submission #\d+"))
     expect(submission.first).to_be_visible(timeout=UI_SECONDS * 1000)
     steps.shot(f"submissions-{module}")
@@ -85,6 +103,48 @@ def test_formgrader_shows_the_course_and_opens_a_submission_for_manual_grading(
         expect(shown).to_be_visible(timeout=UI_SECONDS * 1000)
         shown.scroll_into_view_if_needed()
         steps.shot(f"rubric-{grade_id}")
+        answer_beside_its_rubric(page, formgrader, lab, module, grade_id, shown)
+        steps.shot(f"answer-and-rubric-{grade_id}")
 
     unexpected = unexpected_console_messages(console.messages)
     assert not unexpected, "browser console errors:\n" + "\n".join(unexpected)
+
+
+def written_answer(lab, module: str, grade_id: str) -> str:
+    """The learner's written answer for a task, as the graded notebook holds it: the cell marked
+    `curriculum.written_answer` with the task's grade id or, in a notebook without that mark, the plain
+    markdown cell next to the task."""
+    for notebook in sorted((lab.course_root / "autograded").glob(f"*/{module}/*.ipynb")):
+        cells = content.read(notebook)["cells"]
+        for cell in cells:
+            if cell.get("metadata", {}).get("curriculum", {}).get("written_answer") == grade_id:
+                return content.source_text(cell)
+        task = next((i for i, cell in enumerate(cells) if content.nbgrader(cell).get("grade_id") == grade_id), None)
+        for i in (task + 1, task - 1) if task is not None else ():
+            if 0 <= i < len(cells) and cells[i]["cell_type"] == "markdown" and not content.nbgrader(cells[i]):
+                return content.source_text(cells[i])
+    raise AssertionError(f"no answer cell for {grade_id} in the graded {module}")
+
+
+def answer_beside_its_rubric(page, formgrader: FrameLocator, lab, module: str, grade_id: str, rubric) -> None:
+    """The trainer reads the learner's answer, the rubric and the score box together: the answer ends
+    above the rubric's panel, at most one screen (the formgrader panel's height) above the rubric's first
+    line; the task's score box sits in that panel, between the two; its comment box follows the rubric."""
+    first_line = next(line for line in written_answer(lab, module, grade_id).splitlines() if line.strip())
+    answer = formgrader.locator(".text_cell_render", has_text=first_line.strip()[:60]).last
+    expect(answer).to_be_visible(timeout=UI_SECONDS * 1000)
+    panel = formgrader.locator(".nbgrader_cell", has=formgrader.locator(f"input.score[id='{grade_id}']"))
+    expect(panel.get_by_text(rubric.inner_text()[:40], exact=False).first).to_be_visible()
+    score = panel.locator(f"input.score[id='{grade_id}']")
+    comment = panel.locator(f"textarea[id='{grade_id}-comment']")
+    screen = page.locator("iframe[src*='formgrader']").bounding_box()["height"]
+    a, r, s, c = (box.bounding_box() for box in (answer, rubric, score, comment))
+    answer_end = a["y"] + a["height"]
+    assert answer_end <= s["y"] <= r["y"], (
+        f"{grade_id}: the learner's answer (ending at {answer_end:.0f} px) does not come just before the score "
+        f"box ({s['y']:.0f} px) and the rubric ({r['y']:.0f} px)")
+    assert r["y"] - a["y"] <= screen, (
+        f"{grade_id}: the rubric's first line is {r['y'] - a['y']:.0f} px below the learner's answer, more than "
+        f"one screen ({screen:.0f} px)")
+    assert c["y"] >= r["y"] + r["height"], f"{grade_id}: the comment box is not after the rubric"
+    answer.scroll_into_view_if_needed()

@@ -13,8 +13,10 @@ from .roster import RosterError
 DESCRIPTION = """\
 The trainer's side of the course: grade the cohort, see how it is doing, issue completion records.
 
-Every command works on the course in --course DIR (default: this project). Results go to DIR/reports/;
-nbgrader keeps grades in DIR/gradebook.db and feedback in DIR/feedback/. Feedback goes out to learners
+Every command works on the course folder you run it in (the nearest folder, from here upward, that
+holds nbgrader_config.py, as nbgrader itself finds its course), or on --course DIR, and first prints one
+line naming that course. Results go to its reports/ folder; nbgrader keeps grades in its gradebook.db
+and feedback in its feedback/ folder. Feedback goes out to learners
 for a whole module at once: when you say so (--release), or once the module's due date has passed. Try
 the whole loop first on a throwaway copy with simulated learners:
 
@@ -23,7 +25,8 @@ the whole loop first on a throwaway copy with simulated learners:
 
 COMMANDS = {
     "demo": "copy the course into DIR and play a simulated cohort through release, fetch, submit, "
-            "collect, autograde, feedback, report and certificates",
+            "collect, autograde, feedback, report and certificates; it says first how long it will take "
+            "(minutes per learner and module) and then shows each step",
     "roster": "import learners from a CSV file (columns id, first_name, last_name, email) "
               "with `nbgrader db student import`",
     "grade": "collect every submission, autograde it and write feedback for you to review; one bad "
@@ -35,6 +38,12 @@ COMMANDS = {
     "certificates": "write a certificate PDF for each learner who completed every released module at or "
                     "above the threshold, and a CSV transcript for everyone",
 }
+
+
+def course_line(course: Course, *, given: bool) -> str:
+    """The one line every command starts with, so the trainer always knows which course it acts on."""
+    how = "given with --course" if given else "the course folder you are in"
+    return f"Course {course.course_id} in {course.root} ({how})."
 
 
 def threshold_value(text: str) -> float:
@@ -56,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     def course_option(p: argparse.ArgumentParser) -> None:
         p.add_argument("--course", type=Path, default=None, metavar="DIR",
-                       help="the course folder (holding nbgrader_config.py); default: this project")
+                       help="the course folder (holding nbgrader_config.py); default: the course "
+                            "folder you are in")
 
     demo = command("demo")
     demo.add_argument("dir", type=Path, metavar="DIR", help="a new or empty folder for the throwaway course")
@@ -115,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
 
             run_demo(args.dir, args.learners, course_root=args.source, threshold=args.threshold)
             return 0
-        course = Course.open(args.course)
+        course = Course.open(args.course) if args.course else Course.here()
+        print(course_line(course, given=args.course is not None))
         if args.command == "roster":
             from .roster import import_roster
 

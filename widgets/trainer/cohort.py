@@ -12,6 +12,7 @@ module at once: when the trainer says so, or once the module's due date has pass
 from __future__ import annotations
 
 import csv
+import functools
 import re
 import warnings
 from collections.abc import Callable
@@ -53,61 +54,119 @@ def submitted_learners(course: Course, module: str) -> list[str]:
     return sorted(p.name for p in submitted.iterdir() if (p / module).is_dir())
 
 
+@dataclass(frozen=True)
+class Concern:
+    """Something about one submission a trainer should follow up, in plain words.
+
+    `kind` is one of CONCERNS (the short reason the follow-up list shows); `text` says what happened.
+    """
+
+    kind: str
+    text: str
+    cells: tuple[str, ...] = ()  # grade ids of the cells it is about, if any
+
+
+# Short reasons, in the order the follow-up list shows them; the first two stop a submission's grading.
+MISSING_NOTEBOOK = "notebook missing from the submission"
+DAMAGED = "damaged notebook"
+GRADING_FAILED = "could not be graded"
+CHANGED = "changed a locked cell (a question or its check)"
+DELETED = "deleted a graded cell"
+TIME_LIMIT = "stopped by the time limit"
+NOT_GRADED_YET = "collected, not graded yet"
+CONCERNS = (MISSING_NOTEBOOK, DAMAGED, GRADING_FAILED, CHANGED, DELETED, TIME_LIMIT, NOT_GRADED_YET)
+UNGRADABLE = (MISSING_NOTEBOOK, DAMAGED)
+
+
 def check_submission(course: Course, module: str, learner: str) -> tuple[list[str], bool]:
     """Plain-language problems in a collected submission, and whether it can be graded at all."""
+    concerns = submission_concerns(course, module, learner)
+    return [c.text for c in concerns], not any(c.kind in UNGRADABLE for c in concerns)
+
+
+def submission_concerns(course: Course, module: str, learner: str) -> list[Concern]:
+    """What a trainer needs to hear about a collected submission, read from its files alone.
+
+    Missing or damaged notebooks (nbgrader cannot grade them), and locked cells (questions, checks,
+    rubrics) the learner changed or deleted: nbgrader's own signal for that is a locked cell whose
+    checksum no longer matches its text; the released notebook is compared as well.
+    """
     folder = course.root / "submitted" / learner / module
-    notes: list[str] = []
-    gradable = True
+    concerns: list[Concern] = []
     for source_nb in sorted((course.root / "source" / module).glob("*.ipynb")):
         path = folder / source_nb.name
         if not path.exists():
             others = sorted(p.name for p in folder.glob("*.ipynb"))
             found = f" (the folder holds {', '.join(others)})" if others else ""
-            notes.append(f"{source_nb.name} is missing from the submission{found}; "
-                         "it cannot be graded until the learner submits it again under its original name.")
-            gradable = False
+            concerns.append(Concern(MISSING_NOTEBOOK, f"{source_nb.name} is missing from the submission{found}; "
+                                    "it cannot be graded until the learner submits it again under its "
+                                    "original name."))
             continue
         try:
             nb = nbformat.read(path, as_version=4)
         except Exception:  # nbformat raises several types for unreadable files
-            notes.append(f"{source_nb.name} is damaged (it is not a readable notebook file); "
-                         "ask the learner to submit it again.")
-            gradable = False
+            concerns.append(Concern(DAMAGED, f"{source_nb.name} is damaged (it is not a readable notebook "
+                                    "file); ask the learner to submit it again."))
             continue
-        notes.extend(_changed_cells(course, module, source_nb.stem, nb))
-    return notes, gradable
+        concerns.extend(_changed_cells(course, module, source_nb.stem, nb))
+    return concerns
 
 
-def _changed_cells(course: Course, module: str, notebook: str, nb) -> list[str]:
-    """Locked cells (questions, tests, rubrics) the learner changed or deleted, against release/."""
-    released_path = course.root / "release" / module / f"{notebook}.ipynb"
-    if not released_path.exists():
-        return []
-    released = {}
-    for cell in nbformat.read(released_path, as_version=4).cells:
+def _released_locked_cells(course: Course, module: str, notebook: str) -> dict:
+    path = course.root / "release" / module / f"{notebook}.ipynb"
+    if not path.exists():
+        return {}
+    return _locked_cells(str(path), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=32)
+def _locked_cells(path: str, _mtime: int) -> dict:
+    cells = {}
+    for cell in nbformat.read(path, as_version=4).cells:
         nbg = cell.metadata.get("nbgrader", {})
         if nbg.get("locked") and nbg.get("grade_id"):
-            released[nbg["grade_id"]] = cell
+            cells[nbg["grade_id"]] = cell
+    return cells
+
+
+def _checksum_changed(cell) -> bool:
+    from nbgrader.utils import compute_checksum
+
+    expected = cell.metadata.get("nbgrader", {}).get("checksum")
+    try:
+        return bool(expected) and compute_checksum(cell) != expected
+    except Exception:  # a cell too damaged to checksum is reported by the text comparison
+        return False
+
+
+def _changed_cells(course: Course, module: str, notebook: str, nb) -> list[Concern]:
+    """Locked cells (questions, tests, rubrics) the learner changed or deleted."""
+    released = _released_locked_cells(course, module, notebook)
     present, changed = set(), []
     for cell in nb.cells:
-        name = cell.metadata.get("nbgrader", {}).get("grade_id")
+        nbg = cell.metadata.get("nbgrader", {})
+        name = nbg.get("grade_id")
         if name in released:
             present.add(name)
-            if cell.source.strip() != released[name].source.strip():
+            if cell.source.strip() != released[name].source.strip() or _checksum_changed(cell):
                 changed.append(name)
+        elif nbg.get("locked") and name and _checksum_changed(cell):
+            changed.append(name)
     deleted = sorted(n for n, c in released.items() if n not in present and (
         c.metadata.nbgrader.get("grade") or c.metadata.nbgrader.get("task")))
-    notes = []
+    concerns = []
     if changed:
-        notes.append(f"changed locked cell(s) {', '.join(changed)}; nbgrader put the originals back "
-                     "before grading, so the change had no effect.")
+        concerns.append(Concern(CHANGED, f"changed locked cell(s) {', '.join(changed)}; nbgrader put the "
+                                "originals back before grading, so the change had no effect.", tuple(changed)))
     if deleted:
-        notes.append(f"deleted graded cell(s) {', '.join(deleted)}; nbgrader added them back empty.")
-    return notes
+        concerns.append(Concern(DELETED, f"deleted graded cell(s) {', '.join(deleted)}; nbgrader added them "
+                                "back empty.", tuple(deleted)))
+    return concerns
 
 
-def _timeouts(course: Course, module: str, learner: str) -> list[str]:
-    notes = []
+def timeout_concerns(course: Course, module: str, learner: str) -> list[Concern]:
+    """Cells of the graded notebook that nbgrader stopped at the time limit."""
+    concerns = []
     for path in sorted((course.root / "autograded" / learner / module).glob("*.ipynb")):
         try:
             nb = nbformat.read(path, as_version=4)
@@ -117,9 +176,13 @@ def _timeouts(course: Course, module: str, learner: str) -> list[str]:
             for output in cell.get("outputs", []):
                 if output.get("ename") == "CellTimeoutError":
                     grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "a cell")
-                    notes.append(f"{grade_id} ran past the time limit and was stopped; "
-                                 "grading went on with the rest of the notebook.")
-    return notes
+                    concerns.append(Concern(TIME_LIMIT, f"{grade_id} ran past the time limit and was stopped; "
+                                            "grading went on with the rest of the notebook.", (grade_id,)))
+    return concerns
+
+
+def _timeouts(course: Course, module: str, learner: str) -> list[str]:
+    return [c.text for c in timeout_concerns(course, module, learner)]
 
 
 def _plain_error(result: dict) -> str:

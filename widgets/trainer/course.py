@@ -10,6 +10,7 @@ import ast
 import contextlib
 import copy
 import os
+import re
 import sqlite3
 import sys
 from dataclasses import dataclass, field
@@ -25,6 +26,16 @@ CONFIG_FILE = "nbgrader_config.py"
 def project_root() -> Path:
     """The project folder (the course every command uses unless told otherwise)."""
     return Path(__file__).resolve().parents[2]
+
+
+def find_course_root(start: str | os.PathLike | None = None) -> Path | None:
+    """The course folder holding `start` (default: the current folder): the nearest folder, from `start`
+    upward, that holds nbgrader_config.py, as nbgrader itself looks for its config. None if there is none."""
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    return None
 
 
 def ensure_tools_on_path() -> None:
@@ -49,6 +60,15 @@ class GradedItem:
     points: float
     objective: str | None
     manual: bool
+    number: int | None = None  # the question's number in its module ("Question 3")
+    question: str = ""  # the first words of the question's stem, as the learner reads them
+
+    @property
+    def label(self) -> str:
+        """How the trainer sees the question: "Q3 · What is Andre's PHQ-9 total?" (the grade id if unknown)."""
+        if self.number is None:
+            return self.question or self.grade_id
+        return f"Q{self.number} · {self.question}" if self.question else f"Q{self.number}"
 
 
 @dataclass
@@ -62,16 +82,54 @@ class Module:
     objectives: dict[str, str]
     notebooks: list[Path]
     items: list[GradedItem] = field(default_factory=list)
+    safety_critical: list[str] = field(default_factory=list)  # objective keys, from curriculum.safety_critical
 
     @property
     def max_points(self) -> float:
         return sum(item.points for item in self.items)
 
 
+QUESTION_HEADING = re.compile(r"^\s*#+\s*Question\s+(\d+)\b[^\n]*\n?", re.I)
+OPTION_LINE = re.compile(r"^\s*(?:[-*]\s*)?[A-H][.)]\s", re.M)
+QUESTION_WORDS = 12
+QUESTION_MIN_WORDS = 6  # a first sentence shorter than this ("Tanya is an adult.") says too little
+
+
+def question_text(source: str) -> tuple[int | None, str]:
+    """A question cell's number and the first words of its stem, in plain text.
+
+    "### Question 3 · 1 point\n\nWhat is Andre's PHQ-9 **total**? Answer with a whole number." gives
+    (3, "What is Andre's PHQ-9 total?"): the stem up to its first question mark, or its first sentence
+    (if that is not too short to say anything) when short enough, otherwise its first
+    QUESTION_WORDS words and an ellipsis. Options (lines starting "- A.") are left out.
+    """
+    match = QUESTION_HEADING.match(source)
+    if not match:
+        return None, ""
+    stem = source[match.end():]
+    option = OPTION_LINE.search(stem)
+    stem = stem[: option.start()] if option else stem
+    stem = re.sub(r"[*_`#>]", "", stem)
+    stem = re.sub(r"\s+", " ", stem).strip()
+    words = stem.split(" ")
+    for end, word in enumerate(words[:QUESTION_WORDS + 2], start=1):
+        if word.endswith("?") or (end >= QUESTION_MIN_WORDS and word.endswith(".")):
+            return int(match.group(1)), " ".join(words[:end])
+    if len(words) <= QUESTION_WORDS:
+        return int(match.group(1)), stem
+    return int(match.group(1)), " ".join(words[:QUESTION_WORDS]).rstrip(",;:") + "\u2026"
+
+
 def read_module(module_dir: Path) -> Module:
-    """Read a module's curriculum metadata and graded cells from its source notebooks."""
+    """Read a module's curriculum metadata and graded cells from its source notebooks.
+
+    Each graded cell takes its question's number and first words from the nearest question cell above
+    it (a markdown cell headed "Question N" that is not itself graded, so a written task's own
+    "Question N · how your trainer marks it" cell does not count).
+    """
     notebooks = sorted(p for p in module_dir.glob("*.ipynb") if not p.name.startswith("."))
     title, minutes, number, objectives = module_dir.name, 0, None, {}
+    safety: list[str] = []
     items: list[GradedItem] = []
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
@@ -80,18 +138,24 @@ def read_module(module_dir: Path) -> Module:
         minutes = int(meta.get("estimated_minutes", minutes) or 0)
         number = meta.get("module", number)
         objectives.update(meta.get("objectives", {}))
+        safety += [key for key in meta.get("safety_critical", []) if key not in safety]
+        question: tuple[int | None, str] = (None, "")
         for cell in nb.cells:
             nbg = cell.metadata.get("nbgrader", {})
-            if not (nbg.get("grade") or nbg.get("task")):
+            graded = nbg.get("grade") or nbg.get("task")
+            if cell.cell_type == "markdown" and not graded and QUESTION_HEADING.match(cell.source):
+                question = question_text(cell.source)
+            if not graded:
                 continue
             items.append(GradedItem(
                 module=module_dir.name, notebook=path.stem, grade_id=nbg.get("grade_id", ""),
                 points=float(nbg.get("points", 0)),
                 objective=cell.metadata.get("curriculum", {}).get("objective"),
                 manual=bool(nbg.get("task")) or bool(nbg.get("solution")),
+                number=question[0], question=question[1],
             ))
     return Module(id=module_dir.name, number=number, title=title, estimated_minutes=minutes,
-                  objectives=dict(objectives), notebooks=notebooks, items=items)
+                  objectives=dict(objectives), notebooks=notebooks, items=items, safety_critical=safety)
 
 
 @dataclass
@@ -108,6 +172,16 @@ class Course:
         # The course's paths are relative to its own config file; say so explicitly in case it does not.
         config.CourseDirectory.root = str(root)
         return cls(root=root, config=config)
+
+    @classmethod
+    def here(cls, start: str | os.PathLike | None = None) -> Course:
+        """The course the current folder belongs to (see find_course_root), or a CourseError saying so."""
+        root = find_course_root(start)
+        if root is None:
+            here = Path(start or Path.cwd()).resolve()
+            raise CourseError(f"{here} is not inside a course folder (none of its folders holds {CONFIG_FILE}): "
+                              "go to the course folder with cd, or name it with --course.")
+        return cls.open(root)
 
     @property
     def course_id(self) -> str:

@@ -6,11 +6,22 @@ every output shows the same numbers.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from . import stats
-from .cohort import read_status
+from .cohort import (
+    GRADING_FAILED,
+    NOT_GRADED_YET,
+    UNGRADABLE,
+    Concern,
+    read_status,
+    submission_concerns,
+    timeout_concerns,
+)
 from .course import Course, Module
+
+LATE = "submitted late"
 
 
 @dataclass
@@ -47,6 +58,40 @@ class CohortData:
     learners: dict[str, Learner]
     submissions: dict[str, dict[str, Submission]] = field(default_factory=dict)  # module -> learner
     problems: dict[str, dict[str, str]] = field(default_factory=dict)  # module -> learner -> notes
+    # Everything to follow up about a learner's submission (tampering, damage, grading failures,
+    # time limits, lateness), including the problems above: module -> learner -> concerns.
+    concerns: dict[str, dict[str, list[Concern]]] = field(default_factory=dict)
+    due: dict[str, dt.datetime | None] = field(default_factory=dict)  # module -> due date (UTC), if set
+
+    def name_of(self, learner: str) -> str:
+        """The learner's name from the roster; the login where the roster has no name. A name two
+        learners share is followed by the login, so that each line still points at one person."""
+        return self.names().get(learner, learner)
+
+    def names(self) -> dict[str, str]:
+        plain = {lr: person.name for lr, person in self.learners.items()}
+        shared = {name for name in plain.values() if list(plain.values()).count(name) > 1}
+        return {lr: f"{name} ({lr})" if name in shared and name != lr else name for lr, name in plain.items()}
+
+    def module_label(self, module: str) -> str:
+        """"Module 2 · Screening and integrated assessment" (the folder name when it has no metadata)."""
+        mod = self.modules.get(module)
+        if mod is None:
+            return module
+        if mod.number is None:
+            return mod.title
+        return f"Module {mod.number} \u00b7 {mod.title}" if mod.title != module else f"Module {mod.number}"
+
+    def question_label(self, module: str, grade_id: str) -> str:
+        """"Q3 · What is Andre's PHQ-9 total?": the question's number and first words, not its grade id."""
+        for item in self.modules[module].items if module in self.modules else []:
+            if item.grade_id == grade_id:
+                return item.label
+        return grade_id
+
+    def safety_critical(self) -> dict[str, str]:
+        """Objective key -> module, for every objective a module marks safety-critical."""
+        return {key: m for m, mod in self.modules.items() for key in mod.safety_critical}
 
     def not_submitted(self, module: str) -> list[str]:
         """Learners with neither a graded submission nor a reported grading problem."""
@@ -108,6 +153,11 @@ def load(course: Course) -> CohortData:
         for s in gb.students:
             data.learners[s.id] = Learner(s.id, s.first_name or "", s.last_name or "", s.email or "")
         for module in modules:
+            try:
+                due = gb.find_assignment(module).duedate
+            except MissingEntry:
+                due = None
+            data.due[module] = due.replace(tzinfo=dt.UTC) if due and due.tzinfo is None else due
             data.submissions[module] = {}
             for learner in data.learners:
                 graded_before = (course.root / "autograded" / learner / module).is_dir()
@@ -128,4 +178,34 @@ def load(course: Course) -> CohortData:
                     score=float(sub.score or 0.0), max_score=float(sub.max_score or 0.0),
                     late=(sub.total_seconds_late or 0) > 0, needs_manual_grade=bool(sub.needs_manual_grade),
                     items=items, pending_items=pending)
+                if data.submissions[module][learner].late:
+                    hours = (sub.total_seconds_late or 0) / 3600
+                    data.concerns.setdefault(module, {}).setdefault(learner, []).append(
+                        Concern(LATE, f"submitted {hours:.0f} hour(s) after the due date."))
+    for module in modules:
+        for learner in _collected(course, module):
+            found = _file_concerns(course, module, learner)
+            failed = problems.get(module, {}).get(learner)
+            if failed and not any(c.kind in UNGRADABLE for c in found):
+                found.append(Concern(GRADING_FAILED, failed))
+            if (learner not in data.submissions.get(module, {}) and not failed
+                    and not any(c.kind in UNGRADABLE for c in found)):
+                found.append(Concern(NOT_GRADED_YET, "collected but not graded yet: run "
+                                     "`python -m widgets.trainer grade` (or autograde it in formgrader)."))
+            if found:
+                data.learners.setdefault(learner, Learner(learner))
+                data.concerns.setdefault(module, {}).setdefault(learner, [])[:0] = found
     return data
+
+
+def _collected(course: Course, module: str) -> list[str]:
+    submitted = course.root / "submitted"
+    return sorted(p.name for p in submitted.iterdir() if (p / module).is_dir()) if submitted.is_dir() else []
+
+
+def _file_concerns(course: Course, module: str, learner: str) -> list[Concern]:
+    """What the submitted and the graded notebooks themselves show (a check must never stop the report)."""
+    try:
+        return submission_concerns(course, module, learner) + timeout_concerns(course, module, learner)
+    except Exception as error:
+        return [Concern(GRADING_FAILED, f"its files could not be checked ({error}).")]

@@ -8,19 +8,30 @@ then a complete course of its own, and plays every part through nbgrader's real 
   their own id, using nbgrader's exchange classes (CourseDirectory.student_id names the learner, as
   `nbgrader submit --student=<id>` does);
 * the trainer collects, autogrades and writes feedback (held, not released, while it is reviewed),
-  marks the written answers (simulated marks, as if typed into formgrader), writes the feedback again
-  and releases it to everyone at once, as a trainer does once everyone has submitted; each learner
+  marks the written answers (a simulated trainer, as if typing marks into formgrader, who marks each
+  answer by the rubric criteria its text meets: demo_answers.py), writes the feedback again and
+  releases it to everyone at once, as a trainer does once everyone has submitted; each learner
   fetches their own feedback; then the cohort report and the certificates.
 
 Answers come from each module's answer key (the solution values and hidden `expect(...)` checks in
-source/), so the demo works on whatever modules the course holds.
+source/), so the demo works on whatever modules the course holds; written answers come from
+demo_answers.py, written for each module's question.
+
+The demo says first how long it will take, and then "Step n of N" as it goes. The estimate,
+`estimated_seconds`, was measured on the project's machine (2 cores, shared with other work at the
+time, load average about 5, so a quiet machine is faster): `python -m widgets.trainer demo DIR
+--learners 2` on the four course modules, each progress line stamped with the time it was printed.
+Autograding one submission and writing its feedback took 19-27 s (mean 22.6 s: the kernel runs the
+whole module) and writing it again with the marks about 3 s more, so SECONDS_PER_SUBMISSION = 26;
+releasing a module and writing its feedback about 5 s (SECONDS_PER_MODULE); importing the roster
+30-65 s and the report with certificates about 25 s (SECONDS_FIXED = 60). That run took 5 min 21 s
+against an estimate of 4 min 48 s. Only the number of submissions grows with the cohort.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import math
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +40,7 @@ from pathlib import Path
 import nbformat
 
 from .course import Course, Module, answer_key, project_root
+from .demo_answers import QUESTIONS, answer_for, mark
 from .roster import import_roster
 
 # Learning patterns in the order they join a cohort: the first eight cover every case at least once.
@@ -47,9 +59,10 @@ PATTERN_NOTES = {
     "missing": "never submits anything",
 }
 
-# Share of the written answer's points the simulated trainer awards, by pattern.
-WRITTEN_SHARE = {"strong": 1.0, "late": 1.0, "average": 0.5, "misconception": 0.5, "tampered": 0.5,
-                 "broken": 0.5, "struggling": 0.0}
+# Measured as the module docstring says; see estimated_seconds.
+SECONDS_PER_SUBMISSION = 26.0
+SECONDS_PER_MODULE = 5.0
+SECONDS_FIXED = 60.0
 
 FIRST_NAMES = ["Maria", "James", "Aisha", "Wei", "Priya", "Daniel", "Fatima", "Luis", "Grace", "Omar",
                "Hannah", "Kwame", "Sofia", "Ethan", "Mei", "Carlos", "Nadia", "Samuel", "Leila", "Tomas"]
@@ -115,10 +128,6 @@ def tampered_item(module: Module) -> str | None:
     return max(items, key=lambda item: item.points).grade_id if items else None
 
 
-def written_points(pattern: str, points: float) -> float:
-    return math.floor(points * WRITTEN_SHARE.get(pattern, 0.0) + 0.5)
-
-
 def wrong_answer(entry: dict):
     """A plausible wrong answer of the right form (so the learner's format check still passes)."""
     correct, kind = entry["correct"], entry["kind"]
@@ -149,29 +158,17 @@ def fill_notebook(nb, module: Module, learner: Learner, first_module: bool) -> N
         values[entry["variable"]] = entry["correct"] if right.get(grade_id, True) else wrong_answer(entry)
     tamper = tampered_item(module) if learner.pattern == "tampered" and first_module else None
     written = {item.grade_id for item in module.items if item.manual}
-    after_task = False
     for cell in nb.cells:
         nbg = cell.metadata.get("nbgrader", {})
-        if after_task and cell.cell_type == "markdown" and not nbg:
-            cell.source = _written_answer(learner.pattern)
-            after_task = False
-        if nbg.get("grade_id") in written and nbg.get("task"):
-            after_task = True
+        grade_id = cell.metadata.get("curriculum", {}).get("written_answer")
+        if grade_id in written:
+            cell.source = answer_for(learner.pattern, QUESTIONS.get(grade_id))
         if cell.cell_type == "code" and nbg.get("solution") and not nbg.get("grade"):
             for variable, value in values.items():
                 if cell.source.lstrip().startswith(f"{variable} ="):
                     cell.source = f"{variable} = {value!r}"
         if tamper and nbg.get("grade_id") == tamper:
             cell.source = 'print("All tests passed")  # the original checks were removed'
-
-
-def _written_answer(pattern: str) -> str:
-    if pattern in ("strong", "late"):
-        return ("Each condition keeps the other going: untreated depression makes drinking a way to cope, "
-                "and drinking deepens the depression, so treating one alone often ends in relapse.")
-    if pattern == "struggling":
-        return "Not sure."
-    return "If only one problem is treated, the other one can bring the person back to using."
 
 
 def copy_course(source: Path, dest: Path) -> None:
@@ -226,24 +223,58 @@ def _clocked(cls, at: dt.datetime):
     return Clocked
 
 
+def submitters(people: list[Learner]) -> int:
+    return sum(p.pattern != "missing" for p in people)
+
+
+def estimated_seconds(learners: int, modules: int) -> float:
+    """How long the demo takes for this many learners and modules, as measured (module docstring)."""
+    submissions = submitters(cohort(learners)) * modules
+    return SECONDS_FIXED + SECONDS_PER_MODULE * modules + SECONDS_PER_SUBMISSION * submissions
+
+
+def duration_words(seconds: float) -> str:
+    minutes = max(1, round(seconds / 60))
+    return "about a minute" if minutes == 1 else f"about {minutes} minutes"
+
+
+class Steps:
+    """Announces each step as "Step n of N: ...", so a long run always says where it is."""
+
+    def __init__(self, total: int, progress: Callable[[str], None]):
+        self.total, self.done, self.progress = total, 0, progress
+
+    def next(self, what: str) -> None:
+        self.done += 1
+        self.progress(f"Step {self.done} of {self.total}: {what}")
+
+
 def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | None = None,
              progress: Callable[[str], None] = print, threshold: float = 0.8) -> dict[str, Path]:
     """Build the demo course in dest and run the whole loop; returns where everything is."""
     from .certificates import write_certificates
-    from .cohort import grade_cohort
+    from .cohort import grade_cohort, regenerate_feedback
     from .report import write_report
 
     dest = Path(dest).resolve()
-    copy_course(Path(course_root or project_root()).resolve(), dest)
+    source = Path(course_root or project_root()).resolve()
+    copy_course(source, dest)
     course = Course.open(dest)
     modules = course.modules()
     if not modules:
         raise ValueError(f"{dest / 'source'} holds no module to release.")
     people = cohort(learners)
-    progress(f"Demo course in {dest}: {len(modules)} module(s), {len(people)} learner(s), all fictional:")
+    progress(f"Demo course in {dest}, copied from {source}: {len(modules)} module(s), {len(people)} "
+             "learner(s), all fictional:")
     for person in people:
         progress(f"  {person.id:22} {person.pattern}: {PATTERN_NOTES[person.pattern]}")
+    steps = Steps(4 + 4 * len(modules), progress)
+    quicker = "; fewer learners (--learners 2) make it quicker" if learners > 2 else ""
+    progress(f"This takes {duration_words(estimated_seconds(learners, len(modules)))}, longer on a busy "
+             f"machine: {submitters(people) * len(modules)} submissions to grade, in {steps.total} steps"
+             f"{quicker}.")
 
+    steps.next("the trainer imports the roster")
     roster = dest / "roster.csv"
     with roster.open("w", newline="") as handle:
         writer = csv.writer(handle)
@@ -256,6 +287,7 @@ def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | N
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     due = {}
     for index, module in enumerate(modules):
+        steps.next(f"the trainer releases {module}")
         # Simulated calendar: one module a week, the last one due an hour ago.
         due[module] = now - dt.timedelta(hours=1) - dt.timedelta(weeks=len(modules) - 1 - index)
         for step in (api.generate_assignment(module, force=True, create=True), api.release_assignment(module)):
@@ -266,6 +298,7 @@ def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | N
         progress(f"{module}: released, due {due[module]:%Y-%m-%d %H:%M} UTC (simulated).")
 
     for module_index, (module_id, module) in enumerate(modules.items()):
+        steps.next(f"the learners fetch, answer and submit {module_id}")
         first = module_index == 0
         for person_index, person in enumerate(people):
             if person.pattern == "missing":
@@ -287,17 +320,25 @@ def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | N
         progress(f"{module_id}: learners fetched and submitted through the exchange.")
 
     # Held while the trainer reviews it and marks the written answers, although the due dates have passed.
-    outcomes = grade_cohort(course, list(modules), release=False, progress=progress)
+    outcomes = []
+    for module_id in modules:
+        steps.next(f"the trainer collects, autogrades and writes feedback for {module_id} (the longest step: "
+                   "each submission runs in a kernel)")
+        outcomes += grade_cohort(course, [module_id], release=False, progress=progress)
+    steps.next("the trainer marks the written answers")
     marked = mark_written_answers(course, modules, people)
-    progress(f"Written answers marked for {marked} submission(s) (simulated trainer marks).")
+    progress(f"Written answers marked for {marked} submission(s) (a simulated trainer, marking each answer by "
+             "the rubric criteria its text meets).")
     progress("Everyone has submitted and every written answer is marked: the trainer writes the feedback "
              "again, with the marks, and releases it to the whole cohort at once.")
-    from .cohort import regenerate_feedback
-
-    regenerate_feedback(course, list(modules), progress=progress, release=True)
+    for module_id in modules:
+        steps.next(f"the trainer writes and releases the feedback for {module_id}")
+        regenerate_feedback(course, [module_id], progress=progress, release=True)
+    steps.next("the learners fetch their feedback")
     fetched = fetch_feedback(course, list(modules), people)
     progress(f"{fetched} learner(s) fetched their feedback (Fetch Feedback in the Assignments panel) into "
              f"{dest / 'learners'}/<learner>/<module>/feedback/.")
+    steps.next("the cohort report and the certificates")
     report = write_report(course, threshold=threshold)
     certificates = write_certificates(course, threshold=threshold)
     problems = [o for o in outcomes if o.notes or o.status == "could not be graded"]
@@ -322,7 +363,8 @@ def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | N
     for name, path in places.items():
         progress(f"  {name:18} {path}")
     progress("")
-    progress(f"Open the formgrader on this course: cd {dest} && jupyter lab  (Nbgrader > Formgrader)")
+    progress(f"Open the formgrader on this course: cd {dest} && jupyter lab  (Nbgrader > Formgrader). "
+             "The trainer's commands run there act on this demo course: python -m widgets.trainer report")
     return places
 
 
@@ -344,25 +386,42 @@ def fetch_feedback(course: Course, modules: list[str], people: list[Learner]) ->
     return len(fetched)
 
 
+def written_answers(course: Course, module: Module, learner: str) -> dict[str, str]:
+    """The learner's written answers in their graded notebook, by grade id (the answer cell is marked
+    `curriculum.written_answer` with its question's grade id)."""
+    answers = {}
+    for path in module.notebooks:
+        graded = course.root / "autograded" / learner / module.id / path.name
+        if not graded.exists():
+            continue
+        for cell in nbformat.read(graded, as_version=4).cells:
+            grade_id = cell.metadata.get("curriculum", {}).get("written_answer")
+            if grade_id:
+                answers[grade_id] = cell.source
+    return answers
+
+
 def mark_written_answers(course: Course, modules: dict[str, Module], people: list[Learner]) -> int:
-    """Give each written answer the simulated trainer's mark, as formgrader would store it."""
+    """The simulated trainer marks each written answer by the rubric criteria its text meets
+    (demo_answers.mark), and stores the mark as formgrader would."""
     from nbgrader.api import MissingEntry
 
-    by_id = {p.id: p for p in people}
     marked = 0
     with course.gradebook() as gb:
         for module_id, module in modules.items():
             manual = {i.grade_id: i for i in module.items if i.manual}
-            for learner_id, person in by_id.items():
+            for person in people:
                 try:
-                    submission = gb.find_submission(module_id, learner_id)
+                    submission = gb.find_submission(module_id, person.id)
                 except MissingEntry:
                     continue
+                answers = written_answers(course, module, person.id)
                 for notebook in submission.notebooks:
                     # A cell marked both graded and task has two grade records; mark them alike.
                     for grade in notebook.grades:
                         if grade.name in manual:
-                            grade.manual_score = written_points(person.pattern, manual[grade.name].points)
+                            points = manual[grade.name].points
+                            grade.manual_score = mark(answers.get(grade.name, ""), points, QUESTIONS.get(grade.name))
                             grade.needs_manual_grade = False
                             marked += 1
         gb.db.commit()

@@ -1,7 +1,7 @@
 """What a learner's feedback may show, and when it goes out.
 
-Feedback shows the learner's own answers, what each check said about them, the points and the trainer's
-comments: never the answer key. At autograde nbgrader puts every locked cell back as the gradebook holds it,
+Feedback shows the learner's own answers, whether each is right and why, the points and the trainer's
+comments (the page itself: feedback_page.py and templates/feedback/): never the answer key. At autograde nbgrader puts every locked cell back as the gradebook holds it,
 hidden tests and mark scheme included, and its feedback shows the graded notebook as it is (nbgrader issue
 #917). `HideAnswerKey` runs inside nbgrader's own feedback step (nbgrader_config.py lists it in
 `GenerateFeedback.preprocessors`), so `nbgrader generate_feedback`, the Formgrader's button and
@@ -15,6 +15,7 @@ by learner while the rest of the cohort is still working (the first to get it co
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import html
 import re
@@ -99,6 +100,27 @@ def split_regions(source: str, markers: list[tuple[str, str]]) -> tuple[str, lis
     return "\n".join(kept), removed
 
 
+def explanations(removed: list[str]) -> list[str]:
+    """The explanations (`why="..."` of the marking check) in a cell's hidden tests, as plain text.
+
+    The feedback page shows each one on purpose, once the module has closed; a line of a mark scheme that
+    only repeats an explanation gives nothing more away.
+    """
+    code = "\n".join(line for line in removed if not line.lstrip().startswith("###"))
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    return [squeeze(keyword.value.value) for node in ast.walk(tree) if isinstance(node, ast.Call)
+            for keyword in node.keywords
+            if keyword.arg == "why" and isinstance(keyword.value, ast.Constant)
+            and isinstance(keyword.value.value, str)]
+
+
+def _explained(line: str, explained: list[str]) -> bool:
+    return any(line in why for why in explained)
+
+
 def output_text(output) -> str:
     """Everything an output would show, as plain text."""
     parts = [output.get("text", ""), output.get("ename", ""), output.get("evalue", "")]
@@ -126,9 +148,13 @@ class HideAnswerKey(Preprocessor):
     def preprocess(self, nb, resources):
         markers = delimiters(self.config)
         quotes = {squeeze(marker) for pair in markers for marker in pair}
+        explained: list[str] = []
         for cell in nb.cells:
             cell.source, removed = split_regions(cell.source, markers)
             quotes.update(q for q in map(squeeze, removed) if len(q) >= SHORTEST_QUOTE)
+            explained += explanations(removed)
+        quotes = {q for q in quotes if not _explained(q, explained)}
+        for cell in nb.cells:
             if cell.get("attachments"):
                 cell.attachments = {name: data for name, data in cell.attachments.items()
                                     if name in cell.source}
@@ -173,16 +199,22 @@ def answer_key_text(source_notebooks: list[Path], markers: list[tuple[str, str]]
     markers = markers or delimiters()
     key = AnswerKey(markers={m for pair in markers for m in pair})
     tests, scheme, solution = markers
+    explained: list[str] = []
     for path in source_notebooks:
         for cell in nbformat.read(path, as_version=4).cells:
+            explained += explanations(split_regions(cell.source, [tests])[1])
             for pair, found in ((tests, key.hidden_tests), (solution, key.solutions)):
                 _, removed = split_regions(cell.source, [pair])
-                found.update(squeeze(line) for line in removed if squeeze(line) and not _is_marker(line, pair))
+                # A call written over several lines (`expect("q3_answer", q3_answer, "D",` then `why=...`)
+                # is found without its trailing comma or bracket, so the same call on one line is found too.
+                found.update(squeeze(line).rstrip(",([{ ") for line in removed
+                             if squeeze(line).rstrip(",([{ ") and not _is_marker(line, pair))
             _, removed = split_regions(cell.source, [scheme])
             for line in removed:
                 text = squeeze(MARKDOWN_MARKS.sub("", line))
                 if len(text) >= MARK_SCHEME_FRAGMENT and not _is_marker(line, scheme):
                     key.mark_schemes.add(text)
+    key.mark_schemes = {line for line in key.mark_schemes if not _explained(line, explained)}
     return key
 
 

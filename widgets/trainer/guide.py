@@ -7,18 +7,13 @@ from __future__ import annotations
 
 import html
 import os
-from pathlib import Path
 
-from .course import CONFIG_FILE, Course, project_root
+from .course import Course, find_course_root, project_root
 
 
 def find_course(start: str | os.PathLike | None = None) -> Course:
     """The course folder holding this notebook (the first parent with nbgrader_config.py)."""
-    here = Path(start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_FILE).exists():
-            return Course.open(folder)
-    return Course.open(project_root())
+    return Course.open(find_course_root(start) or project_root())
 
 
 class HTML:

@@ -20,9 +20,9 @@ import matplotlib.patches as mpatches
 
 from widgets.figures import HATCHES, PALETTE, SEQUENCE, AccessibleFigure, new_figure
 
-from . import stats
+from . import cohort, stats
 from .course import Course
-from .data import CohortData, load
+from .data import LATE, CohortData, load
 
 HEATMAP_PAGE = 50  # learners per heatmap figure: readable at normal zoom, paginated beyond that
 
@@ -41,24 +41,34 @@ def pts(value: float | None) -> str:
 
 # ---------------------------------------------------------------- tables (shared by HTML and CSV)
 
+# Columns for machines (logins, folder names, grade ids): in the CSV files, not on the page, which shows
+# the readable column beside each (the learner's name, the module's title, the question's first words).
+MACHINE_COLUMNS = ("learner", "module", "item")
+
+
+def below(value: float, threshold: float) -> bool:
+    return value < threshold - 1e-9
+
+
 def module_score_rows(data: CohortData) -> list[dict]:
     rows = []
     for module in data.modules:
         subs = data.submissions.get(module, {})
-        for learner in sorted(data.learners):
+        for learner in sorted(data.learners, key=lambda lr: (data.name_of(lr).lower(), lr)):
+            who = {"learner": learner, "learner_name": data.name_of(learner),
+                   "module": module, "module_name": data.module_label(module)}
             sub = subs.get(learner)
             if sub is not None:
                 status = "waiting for manual grading" if sub.needs_manual_grade else "graded"
                 if learner in data.problems.get(module, {}):
                     status += " (a newer submission could not be graded)"
-                rows.append({"learner": learner, "module": module, "score": pts(sub.score),
-                             "max_score": pts(sub.max_score), "percent": pct(sub.proportion),
-                             "late": "yes" if sub.late else "no", "status": status})
+                rows.append({**who, "score": pts(sub.score), "max_score": pts(sub.max_score),
+                             "percent": pct(sub.proportion), "late": "yes" if sub.late else "no",
+                             "status": status})
             else:
                 status = ("could not be graded" if learner in data.problems.get(module, {})
                           else "not submitted")
-                rows.append({"learner": learner, "module": module, "score": "", "max_score": "",
-                             "percent": "", "late": "", "status": status})
+                rows.append({**who, "score": "", "max_score": "", "percent": "", "late": "", "status": status})
     return rows
 
 
@@ -68,7 +78,8 @@ def module_summary_rows(data: CohortData) -> list[dict]:
         subs = data.submissions.get(module, {})
         values = [s.proportion for s in subs.values()]
         summary = stats.summary(values) if values else {}
-        rows.append({"module": module, "title": mod.title, "graded": len(values),
+        rows.append({"module": module, "module_name": data.module_label(module), "title": mod.title,
+                     "graded": len(values),
                      "not_submitted": len(data.not_submitted(module)),
                      "could_not_be_graded": len(data.problems.get(module, {})),
                      "late": sum(1 for s in subs.values() if s.late),
@@ -80,25 +91,54 @@ def module_summary_rows(data: CohortData) -> list[dict]:
 
 def mastery_rows(data: CohortData, threshold: float) -> list[dict]:
     mastery = data.mastery()
+    safety = data.safety_critical()
     rows = []
-    for learner in sorted(data.learners):
+    for learner in sorted(data.learners, key=lambda lr: (data.name_of(lr).lower(), lr)):
         for module, key, text in data.objectives():
             value = mastery.get(learner, {}).get(key)
-            rows.append({"learner": learner, "module": module, "objective": key, "objective_text": text,
+            rows.append({"learner": learner, "learner_name": data.name_of(learner), "module": module,
+                         "objective": key, "objective_text": text,
+                         "safety_critical": "yes" if key in safety else "no",
                          "mastery_percent": pct(value),
-                         "below_threshold": "" if value is None else ("yes" if value < threshold - 1e-9 else "no")})
+                         "below_threshold": "" if value is None else ("yes" if below(value, threshold) else "no")})
     return rows
+
+
+def objective_rows(data: CohortData, threshold: float) -> list[dict]:
+    """One row per objective: how many learners reached the threshold, and a flag for a safety-critical
+    objective that too few reached (cohort mastery = the share of learners with a result who reached it)."""
+    mastery = data.mastery()
+    safety = data.safety_critical()
+    rows = []
+    for module, key, text in data.objectives():
+        values = {lr: by[key] for lr, by in mastery.items() if key in by}
+        reached = sum(not below(v, threshold) for v in values.values())
+        share = reached / len(values) if values else None
+        flagged = key in safety and share is not None and below(share, threshold)
+        rows.append({"module": module, "module_name": data.module_label(module), "objective": key,
+                     "objective_text": text, "safety_critical": "yes" if key in safety else "no",
+                     "learners": len(values), "reached_threshold": reached, "cohort_mastery_percent": pct(share),
+                     "flag": SAFETY_FLAG if flagged else "",
+                     "learners_below": "; ".join(sorted(data.name_of(lr) for lr, v in values.items()
+                                                        if below(v, threshold)))})
+    return rows
+
+
+SAFETY_FLAG = "WARNING: safety-critical and below the threshold"
 
 
 def item_rows(data: CohortData) -> list[dict]:
     rows = []
     for module, mod in data.modules.items():
-        objective_of = {i.grade_id: i.objective or "" for i in mod.items}
+        by_id = {i.grade_id: i for i in mod.items}
         computed = {s.item: s for s in data.item_stats(module)}
         for item, points in data.item_points(module).items():
             s = computed.get(item)
+            question = by_id[item]
             rows.append({
-                "module": module, "item": item, "objective": objective_of.get(item, ""), "points": pts(points),
+                "module": module, "module_name": data.module_label(module), "item": item,
+                "question_number": "" if question.number is None else question.number,
+                "question": question.label, "objective": question.objective or "", "points": pts(points),
                 "learners": s.n if s else 0,
                 "difficulty": num(s.difficulty) if s else "",
                 "point_biserial": num(s.point_biserial) if s else "",
@@ -108,37 +148,93 @@ def item_rows(data: CohortData) -> list[dict]:
     return rows
 
 
-def follow_up_rows(data: CohortData, threshold: float) -> list[dict]:
+SAFETY_BELOW = "below mastery on a safety-critical objective"
+BELOW_MASTERY = "below mastery"
+
+
+def cell_label(data: CohortData, module: str, grade_id: str) -> str:
+    """A cell named by its question ("Q2 · Pick the two…"): test, answer and question cells alike."""
+    for name in (grade_id, grade_id.removesuffix("_answer"), grade_id.removesuffix("_question")):
+        label = data.question_label(module, name)
+        if label != name:
+            return label
+    return grade_id
+
+
+def concern_details(data: CohortData, module: str, concern) -> str:
+    """The concern in plain words, its cells named by their questions rather than their grade ids."""
+    labels = "; ".join(cell_label(data, module, cell) for cell in concern.cells)
+    if concern.kind == cohort.CHANGED:
+        return (f"Changed the locked cell(s) of {labels}. nbgrader put the originals back before grading, "
+                "so the change had no effect on the score; talk with the learner about it.")
+    if concern.kind == cohort.DELETED:
+        return f"Deleted the graded cell(s) of {labels}. nbgrader added them back empty, so they scored 0."
+    if concern.kind == cohort.TIME_LIMIT:
+        return f"{labels} ran past the time limit and was stopped; the rest of the notebook was graded."
+    return concern.text[:1].upper() + concern.text[1:]
+
+
+def not_submitted_details(data: CohortData, module: str, now: dt.datetime) -> str:
+    due = data.due.get(module)
+    if due is None:
+        return "No due date is set."
+    if due <= now:
+        return f"Nothing submitted by the due date, {due:%Y-%m-%d %H:%M} UTC."
+    return f"Not due yet: due {due:%Y-%m-%d %H:%M} UTC."
+
+
+def follow_up_rows(data: CohortData, threshold: float, now: dt.datetime | None = None) -> list[dict]:
+    """Everything to follow up: submissions (missing, damaged, tampered, not graded, late), then
+    safety-critical objectives below mastery, then other objectives below mastery."""
+    now = now or dt.datetime.now(dt.UTC)
     rows = []
+
+    def add(learner, module, reason, details):
+        rows.append({"learner": learner, "learner_name": data.name_of(learner), "module": module,
+                     "module_name": data.module_label(module) if module else "", "reason": reason,
+                     "details": details})
+
+    order = {kind: i for i, kind in enumerate((*cohort.CONCERNS, LATE))}
     for module in data.modules:
         for learner in data.not_submitted(module):
-            rows.append({"learner": learner, "module": module, "reason": "not submitted", "details": ""})
-        for learner, notes in sorted(data.problems.get(module, {}).items()):
-            rows.append({"learner": learner, "module": module, "reason": "could not be graded", "details": notes})
+            if not data.concerns.get(module, {}).get(learner):
+                add(learner, module, "not submitted", not_submitted_details(data, module, now))
+        for learner, concerns in sorted(data.concerns.get(module, {}).items()):
+            for concern in sorted(concerns, key=lambda c: order.get(c.kind, len(order))):
+                add(learner, module, concern.kind, concern_details(data, module, concern))
     objective_text = {key: text for _, key, text in data.objectives()}
     module_of = {key: m for m, key, _ in data.objectives()}
+    safety = data.safety_critical()
     mastery = data.mastery()
-    for learner, low in stats.below_threshold(mastery, threshold).items():
-        for key in low:
-            rows.append({"learner": learner, "module": module_of.get(key, ""), "reason": "below mastery",
-                         "details": f"{key} {objective_text.get(key, '')}: {pct(mastery[learner][key])}%"})
+    low = stats.below_threshold(mastery, threshold)
+    for critical in (True, False):
+        for learner, keys in low.items():
+            for key in keys:
+                if (key in safety) == critical:
+                    add(learner, module_of.get(key, ""), SAFETY_BELOW if critical else BELOW_MASTERY,
+                        f"{key} {objective_text.get(key, '')}: {pct(mastery[learner][key])}%")
     return rows
 
 
 def follow_up_by_learner(rows: list[dict]) -> list[dict]:
     """One line per learner (most to follow up first): a table that stays readable for a large cohort."""
-    grouped: dict[str, dict[str, list[str]]] = {}
+    grouped: dict[str, dict] = {}
     for row in rows:
-        reasons = grouped.setdefault(row["learner"], {"not submitted": [], "could not be graded": [],
-                                                      "below mastery": []})
-        what = row["details"].split(":")[0].split(" ")[0] if row["reason"] == "below mastery" else row["module"]
-        reasons[row["reason"]].append(what)
-    lines = [{"learner": learner, "items": sum(len(v) for v in reasons.values()),
-              "not_submitted": ", ".join(reasons["not submitted"]),
-              "could_not_be_graded": ", ".join(reasons["could not be graded"]),
-              "below_mastery": ", ".join(reasons["below mastery"])}
-             for learner, reasons in grouped.items()]
-    return sorted(lines, key=lambda line: (-line["items"], line["learner"]))
+        line = grouped.setdefault(row["learner"], {"learner": row["learner"], "learner_name": row["learner_name"],
+                                                   "submissions": [], "safety": [], "objectives": []})
+        if row["reason"] in (SAFETY_BELOW, BELOW_MASTERY):
+            key = row["details"].split(" ")[0]
+            line["safety" if row["reason"] == SAFETY_BELOW else "objectives"].append(key)
+        else:
+            line["submissions"].append(f"{row['module_name'] or row['module']}: {row['reason']}")
+    lines = [{"learner": g["learner"], "learner_name": g["learner_name"],
+              "items": len(g["submissions"]) + len(g["safety"]) + len(g["objectives"]),
+              "submissions": "; ".join(g["submissions"]),
+              "safety_critical_below_mastery": ", ".join(g["safety"]),
+              "below_mastery": ", ".join(g["objectives"])}
+             for g in grouped.values()]
+    return sorted(lines, key=lambda line: (not line["safety_critical_below_mastery"], -line["items"],
+                                           line["learner_name"].lower()))
 
 
 # ---------------------------------------------------------------- figures
@@ -187,13 +283,16 @@ def mastery_summary_figure(data: CohortData, threshold: float) -> AccessibleFigu
         ax.barh(row, 100 * share, color=SEQUENCE[i % len(SEQUENCE)], hatch=HATCHES[i % len(HATCHES)],
                 edgecolor="black")
         ax.text(100 * share + 1, row, f"{100 * share:.0f}%", va="center", fontsize=9)
-    ax.set_yticks(range(len(shares)), [f"{key}" for _, key, _, _ in shares])
+    safety = data.safety_critical()
+    ax.set_yticks(range(len(shares)), [f"{key} (safety-critical)" if key in safety else key
+                                       for _, key, _, _ in shares])
     ax.invert_yaxis()
     ax.set_xlim(0, 110)
     ax.set_xlabel(f"Learners at or above the mastery threshold ({threshold:.0%}), percent")
     ax.set_title("Mastery per learning objective")
     alt = (f"Share of learners with a graded submission who reached {threshold:.0%} on each objective. "
-           + " ".join(f"Objective {key}: {100 * share:.0f}% of {n}." for _, key, share, n in shares))
+           + " ".join(f"Objective {key}{' (safety-critical)' if key in safety else ''}: {100 * share:.0f}% of {n}."
+                      for _, key, share, n in shares))
     return AccessibleFigure.from_matplotlib(fig, "Mastery per learning objective", alt)
 
 
@@ -243,7 +342,7 @@ def heatmap_figures(data: CohortData, threshold: float) -> list[AccessibleFigure
                     ax.text(c, r, symbol, ha="center", va="center", fontsize=8,
                             color="white" if cls in (0, 2) else "black")
         ax.set_xticks(range(len(keys)), keys, rotation=90)
-        ax.set_yticks(range(len(page)), page, fontsize=8)
+        ax.set_yticks(range(len(page)), [data.name_of(lr) for lr in page], fontsize=8)
         ax.set_xticks([x - 0.5 for x in range(len(keys) + 1)], minor=True)
         ax.set_yticks([y - 0.5 for y in range(len(page) + 1)], minor=True)
         ax.grid(which="minor", color="#999999", linewidth=0.5)
@@ -259,9 +358,9 @@ def heatmap_figures(data: CohortData, threshold: float) -> list[AccessibleFigure
                f"Symbols: \u2713 at or above {threshold:.0%}, ~ 50% up to the threshold, \u2717 below 50%, "
                f"blank no result. {len(low)} of these {len(page)} learners are below the threshold on at "
                "least one objective: "
-               + ("; ".join(f"{lr} ({', '.join(objs)})" for lr, objs in low.items()) or "none") + "."
-               + (f" No result yet for: {', '.join(none)}." if (none := [lr for lr in page if not mastery.get(lr)])
-                  else ""))
+               + ("; ".join(f"{data.name_of(lr)} ({', '.join(objs)})" for lr, objs in low.items()) or "none")
+               + "." + (f" No result yet for: {', '.join(none)}."
+                        if (none := [data.name_of(lr) for lr in page if not mastery.get(lr)]) else ""))
         figures.append(AccessibleFigure.from_matplotlib(fig, f"Mastery grid, learners {start + 1}-{end}", alt))
     return figures
 
@@ -290,7 +389,27 @@ body{font-family:system-ui,sans-serif;max-width:70em;margin:1em auto;padding:0 1
 table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{border:1px solid #999;padding:0.25em 0.5em;text-align:left}
 th{background:#eee}h2{margin-top:2em;border-bottom:2px solid #0072B2}details{margin:1em 0}
 .flag{font-weight:bold}
+.warning{border:3px solid #A03000;border-left-width:0.75em;padding:0.5em 1em;margin:1em 0;background:#FFF4EC}
+.warning h2{margin-top:0.3em;border:none}
 """
+
+
+def safety_warning(rows: list[dict], threshold: float) -> str:
+    """The report's first section when a safety-critical objective is below the threshold: words, a
+    heading and a thick border, not colour alone."""
+    flagged = [r for r in rows if r["flag"]]
+    if not flagged:
+        return ""
+    items = "".join(
+        f"<li><strong>Objective {html.escape(r['objective'])}</strong> ({html.escape(r['module_name'])}): "
+        f"{html.escape(r['objective_text'])}. Only {html.escape(r['cohort_mastery_percent'])}% of learners "
+        f"({r['reached_threshold']} of {r['learners']}) reached {threshold:.0%}. Below it: "
+        f"{html.escape(r['learners_below'])}.</li>" for r in flagged)
+    return ("<section class='warning' aria-labelledby='safety-warning'>"
+            "<h2 id='safety-warning'>Warning: safety-critical objectives below the mastery threshold</h2>"
+            "<p>These objectives are about keeping clients safe. Too few learners in the cohort reached the "
+            f"threshold on them: go over them with the cohort, and with each learner named, before they work "
+            f"with clients alone.</p><ul>{items}</ul></section>")
 
 
 def write_report(course: Course, threshold: float = 0.8, data: CohortData | None = None) -> dict[str, Path]:
@@ -300,17 +419,20 @@ def write_report(course: Course, threshold: float = 0.8, data: CohortData | None
     out.mkdir(parents=True, exist_ok=True)
     scores, summary = module_score_rows(data), module_summary_rows(data)
     mastery, items, follow = mastery_rows(data, threshold), item_rows(data), follow_up_rows(data, threshold)
+    objectives = objective_rows(data, threshold)
     paths = {
         "module scores": write_csv(out / "module-scores.csv", scores, list(scores[0]) if scores else ["learner"]),
         "module summary": write_csv(out / "module-summary.csv", summary, list(summary[0]) if summary else ["module"]),
+        "objective summary": write_csv(out / "objective-summary.csv", objectives,
+                                       list(objectives[0]) if objectives else ["objective"]),
         "objective mastery": write_csv(out / "objective-mastery.csv", mastery,
                                        list(mastery[0]) if mastery else ["learner"]),
         "item analysis": write_csv(out / "item-analysis.csv", items, list(items[0]) if items else ["module"]),
-        "follow-up": write_csv(out / "follow-up.csv", follow, ["learner", "module", "reason", "details"]),
+        "follow-up": write_csv(out / "follow-up.csv", follow,
+                               ["learner", "learner_name", "module", "module_name", "reason", "details"]),
     }
     figures = {"scores": score_figure(data), "mastery": mastery_summary_figure(data, threshold)}
     heatmaps = heatmap_figures(data, threshold)
-    objective_text = {key: text for _, key, text in data.objectives()}
     flag_help = "".join(f"<li><strong>{html.escape(k)}</strong>: {html.escape(v)}</li>"
                         for k, v in stats.FLAG_TEXT.items())
     few = [r for r in summary if 0 < r["graded"] < stats.FEW_LEARNERS]
@@ -320,33 +442,41 @@ def write_report(course: Course, threshold: float = 0.8, data: CohortData | None
         f"<h1>Cohort report: {html.escape(data.course_id)}</h1>",
         f"<p>Written {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC from the gradebook. {len(data.learners)} "
         f"learner(s), {len(data.modules)} released module(s). Mastery threshold: {threshold:.0%}. "
-        "Every table is also a CSV file in this folder.</p>",
+        "Every table is also a CSV file in this folder (with logins and question ids for other tools).</p>",
+        safety_warning(objectives, threshold),
         "<h2>Who needs follow-up</h2>",
-        "<p>Learners who have not submitted, whose submission could not be graded, or who are below the "
-        "mastery threshold on an objective, most to follow up first; objectives are listed by number "
-        "(see the list under Mastery per learning objective).</p>",
+        "<p>Learners who have not submitted; whose submission is damaged, incomplete, changed where it is "
+        "locked, late, or could not be graded; or who are below the mastery threshold on an objective. "
+        "Learners below a safety-critical objective come first, then those with most to follow up. "
+        "Objectives are listed by number (see the table under Mastery per learning objective).</p>",
         _table(follow_up_by_learner(follow),
-               [("learner", "Learner"), ("items", "Items"), ("not_submitted", "Not submitted"),
-                ("could_not_be_graded", "Could not be graded"), ("below_mastery", "Objectives below mastery")]),
+               [("learner_name", "Learner"), ("items", "Items"), ("submissions", "Submissions to follow up"),
+                ("safety_critical_below_mastery", "Safety-critical objectives below mastery"),
+                ("below_mastery", "Other objectives below mastery")]),
         "<details><summary>Every follow-up item, with details (follow-up.csv)</summary>",
-        _table(follow, [("learner", "Learner"), ("module", "Module"), ("reason", "Reason"), ("details", "Details")]),
+        _table(follow, [("learner_name", "Learner"), ("module_name", "Module"), ("reason", "Reason"),
+                        ("details", "Details")]),
         "</details>",
         "<h2>Scores per module</h2>",
         figures["scores"].to_html() if figures["scores"] else "<p>No graded submission yet.</p>",
-        _table(summary, [("module", "Module"), ("title", "Title"), ("graded", "Graded"),
+        _table(summary, [("module_name", "Module"), ("graded", "Graded"),
                          ("not_submitted", "Not submitted"), ("could_not_be_graded", "Could not be graded"),
                          ("late", "Late"), ("waiting_for_manual_grading", "Waiting for manual grading"),
                          ("mean_percent", "Mean %"), ("median_percent", "Median %"),
                          ("min_percent", "Lowest %"), ("max_percent", "Highest %")]),
         "<details><summary>Every learner's score (module-scores.csv)</summary>",
-        _table(scores, [("learner", "Learner"), ("module", "Module"), ("score", "Score"), ("max_score", "Out of"),
-                        ("percent", "%"), ("late", "Late"), ("status", "Status")]),
+        _table(scores, [("learner_name", "Learner"), ("module_name", "Module"), ("score", "Score"),
+                        ("max_score", "Out of"), ("percent", "%"), ("late", "Late"), ("status", "Status")]),
         "</details>",
         "<h2>Mastery per learning objective</h2>",
         "<p>A learner's mastery of an objective is the share of the points of the questions that assess "
-        "it. Written answers count once they are graded.</p>",
-        "<ul>" + "".join(f"<li><strong>{html.escape(k)}</strong> {html.escape(v)}</li>"
-                         for k, v in objective_text.items()) + "</ul>",
+        "it. Written answers count once they are graded. The cohort's mastery of an objective is the share "
+        f"of learners with a result who reached {threshold:.0%} on it. Objectives marked safety-critical are "
+        "flagged in words when the cohort's mastery is below the threshold.</p>",
+        _table(objectives, [("objective", "Objective"), ("objective_text", "What the learner can do"),
+                            ("module_name", "Module"), ("safety_critical", "Safety-critical"),
+                            ("learners", "Learners with a result"), ("reached_threshold", "Reached the threshold"),
+                            ("cohort_mastery_percent", "Cohort mastery %"), ("flag", "Flag")]),
         figures["mastery"].to_html() if figures["mastery"] else "<p>No result yet.</p>",
     ]
     if heatmaps:
@@ -356,7 +486,8 @@ def write_report(course: Course, threshold: float = 0.8, data: CohortData | None
                          + "".join(f.to_html() for f in heatmaps[1:]) + "</details>")
     parts += [
         "<details><summary>Every learner's mastery per objective (objective-mastery.csv)</summary>",
-        _table(mastery, [("learner", "Learner"), ("objective", "Objective"), ("mastery_percent", "Mastery %"),
+        _table(mastery, [("learner_name", "Learner"), ("objective", "Objective"),
+                         ("safety_critical", "Safety-critical"), ("mastery_percent", "Mastery %"),
                          ("below_threshold", "Below threshold")]),
         "</details>",
         "<h2>Item analysis: which questions work</h2>",
@@ -368,11 +499,11 @@ def write_report(course: Course, threshold: float = 0.8, data: CohortData | None
     ]
     if few:
         parts.append("<p><strong>Few learners:</strong> with fewer than "
-                     f"{stats.FEW_LEARNERS} graded submissions ({', '.join(r['module'] for r in few)}) "
+                     f"{stats.FEW_LEARNERS} graded submissions ({', '.join(r['module_name'] for r in few)}) "
                      "these statistics are indicative only.</p>")
     parts += [
-        _table(items, [("module", "Module"), ("item", "Question"), ("objective", "Objective"), ("points", "Points"),
-                       ("learners", "Learners"), ("difficulty", "Difficulty"),
+        _table(items, [("module_name", "Module"), ("question", "Question"), ("objective", "Objective"),
+                       ("points", "Points"), ("learners", "Learners"), ("difficulty", "Difficulty"),
                        ("point_biserial", "Point-biserial"), ("upper_lower", "Upper-lower"), ("flags", "Flags")]),
         "</main></body></html>",
     ]

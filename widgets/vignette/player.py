@@ -1,8 +1,10 @@
 """The vignette player: a thin ipywidgets view over a Session.
 
 Situation, choices as buttons, feedback after each choice, progress, and at the end a debrief with the
-learner's path and score and a button to play again. Buttons are native <button>s: Tab reaches them and
-Enter or Space presses them. Colour never carries meaning alone: feedback says its points in words.
+learner's path and score and a button to play again. A case decision is a list of native <button>s
+(widgets.choice_controls.ChoiceButtons): Tab reaches them, Enter or Space makes the choice at once, and the
+focus then moves to the next decision's first choice (or to "Play this case again" at the end). Colour never
+carries meaning alone: feedback says its points in words.
 """
 
 from __future__ import annotations
@@ -11,14 +13,12 @@ import html
 
 import ipywidgets as w
 
+from widgets.choice_controls import ChoiceButtons
 from widgets.sources import source_line
 from widgets.vignette.model import Session, Vignette
 
-# Long choice texts wrap instead of being cut off; focus stays clearly visible for keyboard users.
+# Choice buttons and their focus outline are styled by widgets.choice_controls; these are the case's text panels.
 _STYLE = """<style>
-.vignette-player .vignette-choice { white-space: normal; height: auto; min-height: 2.4em; text-align: left;
-  padding: 0.4em 0.8em; line-height: 1.35; }
-.vignette-player .vignette-choice:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }
 .vignette-player .vignette-panel { border-left: 4px solid #56B4E9; padding: 0.2em 0.8em; margin: 0.4em 0; }
 .vignette-player .vignette-feedback { border-left: 4px solid #E69F00; padding: 0.2em 0.8em; }
 .vignette-player .vignette-source { font-size: 0.85em; line-height: 1.4; overflow-wrap: anywhere; }
@@ -42,7 +42,6 @@ class VignettePlayer(w.VBox):
 
     def __init__(self, vignette: Vignette, **kwargs):
         self.session = Session(vignette)
-        self._shown = 0  # how many times the player has been drawn; see _clicked
         self.header = w.HTML(
             _STYLE
             + f"<h3>Case: {html.escape(vignette.title)}</h3>"
@@ -53,16 +52,9 @@ class VignettePlayer(w.VBox):
         self.progress.add_class("vignette-progress")
         self.feedback = w.HTML()
         self.situation = w.HTML()
-        self.choices = w.VBox(layout=w.Layout(gap="0.4em"))
-        self.restart_button = w.Button(
-            description="Play this case again", icon="rotate-left", tooltip="Start the case from the beginning",
-            layout=w.Layout(width="auto"),
-        )
-        self.restart_button.on_click(lambda _: self.restart())
-        super().__init__(
-            [self.header, self.progress, self.feedback, self.situation, self.choices, self.restart_button],
-            **kwargs,
-        )
+        self.choices = ChoiceButtons(on_choose=self._clicked, on_restart=self.restart,
+                                     label=f"Your choices in the case of {vignette.client_name}")
+        super().__init__([self.header, self.progress, self.feedback, self.situation, self.choices], **kwargs)
         self.add_class("vignette-player")
         self._render(last=None)
 
@@ -73,10 +65,11 @@ class VignettePlayer(w.VBox):
 
     def _clicked(self, index: int, shown: int) -> None:
         # A button stays on screen until the browser draws the next decision, so a double click, or a click
-        # made while the kernel is busy, can arrive from buttons that are already gone. Each button knows
-        # which screen it was drawn for; a press from an earlier screen is ignored instead of being applied
-        # to a decision the learner has not seen yet.
-        if shown == self._shown:
+        # made while the kernel is busy, can arrive from buttons that are already gone. Each press names the
+        # screen it was drawn for; a press from an earlier screen is ignored instead of being applied to a
+        # decision the learner has not seen yet.
+        choices = self.session.current.choices
+        if shown == self.choices.screen and not self.session.finished and 0 <= index < len(choices):
             self.choose(index)
 
     def restart(self) -> None:
@@ -85,7 +78,6 @@ class VignettePlayer(w.VBox):
 
     # -- view --------------------------------------------------------------------------------------------
     def _render(self, last) -> None:
-        self._shown += 1
         session, node = self.session, self.session.current
         decisions = len(session.steps)
         if session.finished:
@@ -98,16 +90,7 @@ class VignettePlayer(w.VBox):
         self.situation.value = f'<div class="vignette-panel">{_paragraphs(node.situation)}</div>'
         if session.finished:
             self.situation.value += self._debrief_html()
-            self.choices.children = []
-        else:
-            self.choices.children = [self._choice_button(i, c.text) for i, c in enumerate(node.choices)]
-        self.restart_button.layout.display = None if session.steps else "none"
-
-    def _choice_button(self, index: int, text: str) -> w.Button:
-        button = w.Button(description=text, tooltip=text, layout=w.Layout(width="100%", height="auto"))
-        button.add_class("vignette-choice")
-        button.on_click(lambda _, i=index, shown=self._shown: self._clicked(i, shown))
-        return button
+        self.choices.show([] if session.finished else [c.text for c in node.choices], can_restart=bool(session.steps))
 
     def _feedback_html(self, last) -> str:
         if last is None:

@@ -1,0 +1,64 @@
+"""Arrow keys act inside the course's tools: with the keyboard focus in a practice question's answers, the
+arrow keys move the answer and the notebook's selected cell stays where it is (JupyterLab would otherwise
+take the arrow keys and move the cell selection)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from . import content
+from .notebook_page import UI_SECONDS, cells, open_notebook, run_cell
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+START_HERE = content.course.START_NOTEBOOK.split("/")[-1]  # the learner's own copy, in their folder
+MAX_TABS = 40  # far more Tab presses than there are controls before the first answer
+
+FOCUS = """() => {
+  const focused = document.activeElement;
+  const cell = focused && focused.closest('.jp-Cell');
+  const cellsOnPage = Array.from(document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell'));
+  const radios = focused && focused.type === 'radio' && focused.name
+    ? Array.from(document.getElementsByName(focused.name)) : [];
+  return {
+    radio: Boolean(focused && focused.type === 'radio'),
+    cell: cell ? cellsOnPage.indexOf(cell) : -1,
+    checked: radios.findIndex(r => r.checked),
+    options: radios.length,
+    active: cellsOnPage.findIndex(c => c.classList.contains('jp-mod-active')),
+  };
+}"""
+
+
+def test_arrow_keys_move_a_practice_answer_and_leave_the_notebook_selection_alone(
+        learner_lab, learner_page, learner_steps, workspace):
+    page = learner_page
+    notebook = START_HERE
+    practice_cell = content.cells_calling(learner_lab.served_root / notebook, "practice(")[0]
+    panel = open_notebook(page, learner_lab, notebook, workspace)
+    run_cell(panel, practice_cell)
+    tool = cells(panel).nth(practice_cell)
+    expect(tool.locator("input[type=radio]").first).to_be_visible(timeout=UI_SECONDS * 1000)
+    tool.locator(".jp-InputPrompt").first.click()  # the cell selected, as a learner's click in its margin does
+
+    state = page.evaluate(FOCUS)
+    for _ in range(MAX_TABS):
+        if state["radio"]:
+            break
+        page.keyboard.press("Tab")
+        state = page.evaluate(FOCUS)
+    assert state["radio"] and state["cell"] == practice_cell, f"Tab never reached the answers: {state}"
+    learner_steps.shot("answers-focused")
+    assert state["options"] >= 2, state
+
+    page.keyboard.press("ArrowDown")
+    after = page.evaluate(FOCUS)
+    learner_steps.shot("after-arrow-down")
+    assert after["radio"] and after["cell"] == practice_cell, f"the focus left the answers: {after}"
+    assert after["checked"] not in (-1, state["checked"]), f"ArrowDown did not move the answer: {state} -> {after}"
+    assert after["active"] == state["active"], f"ArrowDown moved the notebook's selected cell: {state} -> {after}"
+
+    page.keyboard.press("ArrowUp")
+    back = page.evaluate(FOCUS)
+    assert back["checked"] != after["checked"] and back["active"] == state["active"], (after, back)
