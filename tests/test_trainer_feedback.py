@@ -464,7 +464,7 @@ def test_the_page_opens_with_the_title_and_total_and_ends_with_what_to_do_next_a
 
     before = BeautifulSoup(learner_pages["waiting"].read_text(encoding="utf-8"), "html.parser")
     after = BeautifulSoup(learner_pages["marked"].read_text(encoding="utf-8"), "html.parser")
-    assert [h.get_text(strip=True) for h in before.find_all("h1")] == ["Feedback: Module 1: Reading your feedback"]
+    assert [h.get_text(strip=True) for h in before.find_all("h1")] == ["Feedback on Module 1: Reading your feedback"]
     said = before.find("header").get_text(" ", strip=True)
     assert "Your score: 2 of 7 points." in said and "You got 2 of 5 short questions right." in said
     assert "waiting for your trainer" in said
@@ -492,7 +492,7 @@ def test_the_page_is_plain_accessible_html_that_prints(learner_pages):
 
     page = learner_pages["marked"].read_text(encoding="utf-8")
     soup = BeautifulSoup(page, "html.parser")
-    assert soup.html["lang"] == "en" and soup.title.get_text(strip=True).startswith("Feedback: Module 1")
+    assert soup.html["lang"] == "en" and soup.title.get_text(strip=True).startswith("Feedback on Module 1")
     assert soup.find("header") and soup.find("main") and soup.find("footer") and soup.find("nav")["aria-label"]
     for section in soup.find_all("section"):
         assert soup.find(id=section["aria-labelledby"]).name == "h2"

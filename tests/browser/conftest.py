@@ -116,10 +116,10 @@ def console() -> Console:
     return Console()
 
 
-@pytest.fixture
-def page(browser, lab, console, request):
+def _fresh_page(browser, lab, console, request, **context_options):
+    """A page in a new browser context on `lab`; the last screenshot is taken and kernels shut down after."""
     shutil.rmtree(ARTIFACTS / artifact_folder(request.node), ignore_errors=True)
-    context = browser.new_context(viewport=VIEWPORT, base_url=lab.url)
+    context = browser.new_context(viewport=VIEWPORT, base_url=lab.url, **context_options)
     page = context.new_page()
     page.set_default_timeout(30_000)
     accept_kernel_selection(page)
@@ -130,6 +130,11 @@ def page(browser, lab, console, request):
     lab.shutdown_kernels()
 
 
+@pytest.fixture
+def page(browser, lab, console, request):
+    yield from _fresh_page(browser, lab, console, request)
+
+
 # The learner's browser is not on UTC, so times the course shows in "local time" are really converted.
 LEARNER_TIMEZONE = "America/Chicago"
 
@@ -137,17 +142,7 @@ LEARNER_TIMEZONE = "America/Chicago"
 @pytest.fixture
 def learner_page(browser, learner_lab, console, request):
     """A fresh page on the learner's view, in LEARNER_TIMEZONE and American English."""
-    shutil.rmtree(ARTIFACTS / artifact_folder(request.node), ignore_errors=True)
-    context = browser.new_context(viewport=VIEWPORT, base_url=learner_lab.url, timezone_id=LEARNER_TIMEZONE,
-                                  locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    accept_kernel_selection(page)
-    console.attach(page)
-    yield page
-    Steps(page, ARTIFACTS / artifact_folder(request.node), count=99).shot("end")
-    context.close()
-    learner_lab.shutdown_kernels()
+    yield from _fresh_page(browser, learner_lab, console, request, timezone_id=LEARNER_TIMEZONE, locale="en-US")
 
 
 @pytest.fixture

@@ -22,13 +22,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 
-# Never copied into the throwaway course: environments, caches, and the project's own running course
-# (its gradebook, exchange and learners' folders), so the copy starts as a fresh course.
+# Never copied into the throwaway course: environments and caches, wherever they are, and the project's
+# own running course (its gradebook, exchange and learners' folders, at the top of the project), so the copy
+# starts as a fresh course. Only the top: widgets/trainer/templates/feedback/ is the course's feedback page.
 NOT_COPIED = (
     ".git", ".venv", "node_modules", "test-artifacts", "__pycache__", ".pytest_cache", ".ruff_cache",
-    ".ipynb_checkpoints", "*.egg-info", "build", "gradebook.db", "gradebook.db-journal", ".exchange",
-    "my-work", "submitted", "autograded", "feedback", "reports", "trainer-work",
+    ".ipynb_checkpoints", "*.egg-info",
 )
+NOT_COPIED_AT_THE_TOP = (
+    "build", "gradebook.db", "gradebook.db-journal", ".exchange", "my-work", "submitted", "autograded",
+    "feedback", "reports", "trainer-work",
+)
+
+
+def _not_copied(folder: str, names: list[str]) -> set[str]:
+    left_out = set(shutil.ignore_patterns(*NOT_COPIED)(folder, names))
+    if Path(folder) == ROOT:
+        left_out.update(name for name in names if name in NOT_COPIED_AT_THE_TOP)
+    return left_out
 
 SERVER_START_SECONDS = 120
 SERVER_STOP_SECONDS = 20
@@ -46,7 +57,7 @@ course = load_course_module()
 
 
 def copy_course(destination: Path) -> Path:
-    shutil.copytree(ROOT, destination, ignore=shutil.ignore_patterns(*NOT_COPIED), symlinks=True)
+    shutil.copytree(ROOT, destination, ignore=_not_copied, symlinks=True)
     return destination
 
 

@@ -155,6 +155,10 @@ def test_released_feedback_opens_as_a_page_from_the_keyboard(learner_lab, learne
     expect(tab).to_be_visible(timeout=UI_SECONDS * 1000)
     page_text = page.frame_locator(".jp-HTMLViewer:visible iframe").locator("body")
     expect(page_text).to_contain_text(module_title(learner_lab, module), timeout=UI_SECONDS * 1000)
+    # The course's page (widgets/trainer/templates/feedback), not nbgrader's list of test cells.
+    expect(page_text).to_contain_text("Your score:")
+    expect(page_text).to_contain_text("What to do next")
+    expect(page_text).not_to_contain_text("Test cell")
     learner_steps.shot("feedback-page")
 
 
