@@ -3,6 +3,7 @@
 
     python3 course.py start       set everything up, open the learner's view of the course on Start Here
     python3 course.py test        set everything up, run every test
+    python3 course.py test --quick  the quick loop: models, content, views, configuration (no kernel or browser)
     python3 course.py trainer     set everything up, open the trainer's view (the whole course, Formgrader)
     python3 course.py authoring on|off
                                   show or hide nbgrader's "Create Assignment" panel (trainers who author)
@@ -354,12 +355,16 @@ def trainer(extra: list[str]) -> None:
 
 
 def test(extra: list[str]) -> None:
+    """Every test; with --quick, only models, content, views and configuration (no kernel, nbgrader grading,
+    server or browser: about half a minute). tests/conftest.py defines --quick and keeps it honest."""
     ensure_venv()
-    ensure_axe()
+    quick = "--quick" in extra
+    if not quick:
+        ensure_axe()
     # Two workers; tests that share one JupyterLab server stay together (xdist_group).
     workers = [] if any(a.startswith("-n") for a in extra) else ["-n", "2", "--dist", "loadgroup"]
     cmd = [str(BIN / "python"), "-m", "pytest", *workers, *extra]
-    say("running every test: " + " ".join(cmd[2:]))
+    say(("running the quick tests: " if quick else "running every test: ") + " ".join(cmd[2:]))
     os.chdir(ROOT)
     os.execve(cmd[0], cmd, venv_env())
 
@@ -370,7 +375,8 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("setup", help="install everything and prepare the course")
     sub.add_parser("start", help="set up, then open the learner's view on Start Here (other arguments go to "
                                  "jupyter lab)")
-    sub.add_parser("test", help="set up, then run every test (other arguments go to pytest)")
+    sub.add_parser("test", help="set up, then run every test; --quick runs only the quick ones (other arguments "
+                               "go to pytest)")
     sub.add_parser("trainer", help="set up, then open the trainer's view, with the Formgrader (other arguments "
                                    "go to jupyter lab)")
     auth_p = sub.add_parser("authoring", help="show or hide nbgrader's Create Assignment panel")

@@ -41,3 +41,66 @@ def source_modules() -> list[str]:
 def course(tmp_path) -> Path:
     """A throwaway copy of the course: its own gradebook, exchange and grading folders."""
     return copy_course(tmp_path / "course")
+
+
+# -- The quick loop: `python3 course.py test --quick` ------------------------------------------------------
+# Models, content, views and configuration only. A test that needs a kernel, nbgrader's grading, a server or
+# a browser is marked `slow` or `browser`; in the quick loop a test that starts one anyway fails and says
+# so, so the marks cannot drift.
+
+QUICK_HELP = "run only the quick tests: no kernel, no nbgrader grading, no server, no browser"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--quick", action="store_true", default=False, help=QUICK_HELP)
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--quick"):
+        return
+    kept, left = [], []
+    for item in items:
+        (left if item.get_closest_marker("slow") or item.get_closest_marker("browser") else kept).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
+
+class NotQuick(RuntimeError):
+    pass
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _quick_tests_start_nothing(request):
+    """In the quick loop, starting a process (a kernel, nbgrader's command line, a server) fails the test
+    (session-wide, so a fixture of any scope is caught too)."""
+    if not request.config.getoption("--quick"):
+        yield
+        return
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        yield from _start_nothing(monkeypatch)
+
+
+def _start_nothing(monkeypatch):
+
+    import subprocess
+
+    def refuse(*args, **kwargs):
+        raise NotQuick(f"this test starts a process ({args[0] if args else ''!s}), so it is not quick: "
+                       "mark it @pytest.mark.slow")
+
+    # Every process Python starts goes through Popen._execute_child, however Popen was imported (a kernel
+    # launcher imports the class itself). git answers in milliseconds: configuration checks stay quick.
+    execute_child = subprocess.Popen._execute_child
+
+    def git_only(self, args, *rest, **kwargs):
+        program = args if isinstance(args, (str, bytes, os.PathLike)) else args[0]
+        if Path(os.fsdecode(program)).name == "git":
+            return execute_child(self, args, *rest, **kwargs)
+        return refuse(args)
+
+    monkeypatch.setattr(subprocess.Popen, "_execute_child", git_only)
+    monkeypatch.setattr(os, "execve", refuse)
+    from nbgrader.converters.base import BaseConverter
+    monkeypatch.setattr(BaseConverter, "start", refuse)
+    yield

@@ -43,6 +43,7 @@ def prepared(tmp_path_factory):
     return course, before
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_setup_releases_every_module_into_the_local_exchange(prepared):
     course, _ = prepared
     outbound = course / ".exchange" / "cod-iop" / "outbound"
@@ -52,6 +53,7 @@ def test_setup_releases_every_module_into_the_local_exchange(prepared):
     assert (course / "my-work").is_dir()
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_setup_teaches_the_gradebook_every_module_and_its_graded_cells(prepared):
     course, _ = prepared
     with Gradebook(f"sqlite:///{course}/gradebook.db", "cod-iop") as gb:
@@ -61,11 +63,13 @@ def test_setup_teaches_the_gradebook_every_module_and_its_graded_cells(prepared)
             assert assignment.max_score > 0 and assignment.notebooks[0].grade_cells
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_setup_leaves_the_committed_release_untouched(prepared):
     course, before = prepared
     assert _digest(course / "release") == before
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_setup_is_idempotent(prepared):
     course, _ = prepared
     stamp = (course / "gradebook.db").stat().st_mtime_ns
@@ -121,6 +125,7 @@ def test_every_ungraded_notebook_is_meant_for_learners_or_for_trainers():
     assert not set(course_script.LEARNER_NOTEBOOKS) & set(course_script.TRAINER_NOTEBOOKS)
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_the_learners_folder_holds_start_here_and_the_tools_but_not_the_trainer_guide(prepared):
     folder = prepared[0] / "my-work"
     for name in course_script.LEARNER_NOTEBOOKS:
@@ -188,6 +193,7 @@ def test_unknown_arguments_to_setup_are_refused():
         course_script.main(["setup", "--bogus"])
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_the_learner_folder_reads_the_course_config(prepared):
     # nbgrader's Assignments panel loads its config a second time from inside my-work/.
     from tests.test_nbgrader_config import load_course_config
@@ -197,6 +203,7 @@ def test_the_learner_folder_reads_the_course_config(prepared):
     assert config.CourseDirectory.course_id == "cod-iop"
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_setup_releases_a_module_again_when_its_release_changes(prepared):
     course, _ = prepared
     module = source_modules()[0]

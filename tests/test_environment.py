@@ -9,6 +9,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.conftest import ROOT, course_env
@@ -47,6 +48,7 @@ def _jupyter(*args) -> str:
     return result.stdout + result.stderr
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_nbgrader_and_widgets_lab_extensions_are_enabled():
     listing = _jupyter("labextension", "list")
     for extension in ("@jupyter/nbgrader", "@jupyter-widgets/jupyterlab-manager"):
@@ -54,6 +56,7 @@ def test_nbgrader_and_widgets_lab_extensions_are_enabled():
         assert "enabled" in line and "OK" in line, f"{extension} is not enabled:\n{listing}"
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_nbgrader_server_extensions_are_enabled():
     listing = _jupyter("server", "extension", "list")
     for extension in ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.assignment_list",

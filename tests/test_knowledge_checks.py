@@ -415,6 +415,7 @@ def graded_run():
     return tests, nb.cells[1:-1:2], expected, nb.cells[-1]
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_under_grading_each_marking_check_displays_one_answer_record(graded_run):
     tests, test_cells, expected, _ = graded_run
     for cell, (grade_id, value, is_right) in zip(test_cells, expected, strict=True):
@@ -434,6 +435,7 @@ def test_under_grading_each_marking_check_displays_one_answer_record(graded_run)
         assert why in plain and record["source"] in plain
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_under_grading_a_wrong_answer_still_fails_its_cell_without_promising_what_it_cannot(graded_run):
     _, test_cells, expected, _ = graded_run
     for cell, (grade_id, _, is_right) in zip(test_cells, expected, strict=True):
@@ -444,6 +446,7 @@ def test_under_grading_a_wrong_answer_still_fails_its_cell_without_promising_wha
             assert "trainer's feedback explains" not in errors[0].evalue
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_under_grading_the_format_check_prints_no_recorded_line(graded_run):
     _, test_cells, expected, _ = graded_run
     for cell, (grade_id, _, _) in zip(test_cells, expected, strict=True):
@@ -451,6 +454,7 @@ def test_under_grading_the_format_check_prints_no_recorded_line(graded_run):
         assert "recorded" not in shown, (grade_id, shown)
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_under_grading_no_answer_is_recorded_as_null(graded_run):
     *_, unanswered = graded_run
     record = next(o for o in unanswered.outputs if checks.ANSWER_MIME in o.get("data", {}))["data"]

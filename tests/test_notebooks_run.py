@@ -13,6 +13,7 @@ NOTEBOOKS = learner_notebooks() + source_notebooks()
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[str(p.relative_to(ROOT)) for p in NOTEBOOKS])
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_notebook_runs_top_to_bottom_in_a_fresh_kernel(path):
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()

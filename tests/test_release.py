@@ -41,6 +41,7 @@ def regenerated(tmp_path_factory) -> Path:
     return course
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_release_holds_exactly_the_generated_files(regenerated):
     committed = sorted(p.relative_to(ROOT / "release") for p in (ROOT / "release").rglob("*") if p.is_file())
     fresh = sorted(p.relative_to(regenerated / "release") for p in (regenerated / "release").rglob("*")
@@ -49,6 +50,7 @@ def test_release_holds_exactly_the_generated_files(regenerated):
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=ids(SOURCES))
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_release_equals_a_fresh_generate_assignment(regenerated, source):
     committed = release_notebook_for(source)
     fresh = release_notebook_for(source, regenerated)
@@ -71,12 +73,14 @@ def test_release_gives_learners_a_comment_not_a_traceback_in_answer_cells(source
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=ids(SOURCES))
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_source_passes_every_test_in_nbgraders_validator(source):
     results = Validator().validate(str(source))
     assert set(results) <= {"failed"} and not results.get("failed"), results
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=ids(SOURCES))
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_untouched_release_passes_no_test_in_nbgraders_validator(source):
     release = release_notebook_for(source)
     tests = [c for c in nbformat.read(release, as_version=4).cells if is_test_cell(c)]

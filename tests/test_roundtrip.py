@@ -113,15 +113,18 @@ def feedback(graded) -> dict[str, Path]:
             for student in LEARNERS}
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_solutions_earn_every_autograded_point(graded):
     scores = graded.scores("solution")
     assert scores == {q.grade_id: q.points for q in graded.questions}
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_untouched_release_earns_nothing(graded):
     assert sum(graded.scores("untouched").values()) == 0
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_each_wrong_answer_loses_exactly_its_points(graded):
     scores = graded.scores("some-wrong")
     lost = {q.grade_id for q in graded.questions[:WRONG]}
@@ -129,6 +132,7 @@ def test_each_wrong_answer_loses_exactly_its_points(graded):
     assert sum(scores.values()) == graded.total - sum(q.points for q in graded.questions[:WRONG])
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_edited_locked_test_cell_is_graded_with_the_original_test(graded):
     first = graded.questions[0]
     scores = graded.scores("tampered")
@@ -139,6 +143,7 @@ def test_edited_locked_test_cell_is_graded_with_the_original_test(graded):
     assert "edited by the learner" not in restored.source and "expect(" in restored.source
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_deleted_graded_cell_is_restored_and_graded(graded):
     last = graded.questions[-1]
     assert graded.scores("deleted-cell") == {q.grade_id: q.points for q in graded.questions}
@@ -146,6 +151,7 @@ def test_deleted_graded_cell_is_restored_and_graded(graded):
     assert last.grade_id in ids
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_gradebook_counts_each_point_once(graded):
     tasks = [c for c in graded.source.cells if nbgrader_meta(c).get("task")]
     written = sum(nbgrader_meta(c)["points"] for c in tasks)
@@ -153,18 +159,21 @@ def test_gradebook_counts_each_point_once(graded):
         assert gb.find_assignment(graded.module).max_score == graded.total + written
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_feedback_is_generated_for_every_learner(feedback):
     assert all(page.exists() for page in feedback.values())
     untouched = questions_on_page(feedback["untouched"].read_text())
     assert untouched and all(q.fields["Your answer"] == "No answer" for q in untouched.values())
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_feedback_never_gives_the_key_away(graded, feedback):
     pages = [(page, graded.course / "submitted" / student / graded.module / f"{graded.module}.ipynb")
              for student, page in feedback.items()]
     assert pages_giving_the_key_away(pages, graded.course / "source") == {}
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_feedback_shows_each_question_with_the_learners_answer_and_whether_it_is_right(graded, feedback):
     shown = questions_on_page(feedback["some-wrong"].read_text())
     for index, question in enumerate(graded.questions):

@@ -8,13 +8,13 @@ manager named in course.py's JupyterLab command, and graded with nbgrader's own 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
 
 import nbformat
 import pytest
 from jupyter_client.manager import start_new_kernel
+from jupyter_core.utils import run_sync  # works whether or not an event loop is already running
 from jupyter_server.utils import import_item
 from nbclient import NotebookClient
 from nbgrader.api import Gradebook
@@ -44,7 +44,7 @@ def save(folder, name: str, nb):
     Returns the notebook as the page sent it, and as it is on disk afterwards."""
     manager = contents_manager_class("learner")(root_dir=str(folder))
     sent = nbformat.writes(nb)
-    asyncio.run(manager.save({"type": "notebook", "format": "json", "content": json.loads(sent)}, name))
+    run_sync(manager.save)({"type": "notebook", "format": "json", "content": json.loads(sent)}, name)
     return nbformat.reads(sent, as_version=4), nbformat.read(folder / name, as_version=4)
 
 
@@ -78,6 +78,7 @@ def test_both_views_run_jupyterlab_with_the_course_contents_manager(view):
     assert issubclass(contents_manager_class(view), CourseContentsManager)
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_a_saved_notebook_shows_a_prompt_to_run_the_cell_in_place_of_each_tool_and_keeps_other_outputs(
         module_run, tmp_path):
     _course, _source, run = module_run
@@ -100,6 +101,7 @@ def test_a_saved_notebook_shows_a_prompt_to_run_the_cell_in_place_of_each_tool_a
             assert disk["outputs"] == page["outputs"], f"cell {index} changed although it showed no tool"
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_saving_a_notebook_again_after_coming_back_changes_nothing(module_run, tmp_path):
     _course, _source, run = module_run
     _sent, came_back = save(tmp_path, "first.ipynb", run)
@@ -107,6 +109,7 @@ def test_saving_a_notebook_again_after_coming_back_changes_nothing(module_run, t
     assert saved_again.cells == came_back.cells
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_a_committed_notebook_opens_with_the_language_details_its_kernel_reports(tmp_path):
     """JupyterLab writes the kernel's kernel_info language details into the notebook when the kernel starts;
     a notebook opened with exactly those details is not marked modified."""
@@ -120,10 +123,11 @@ def test_a_committed_notebook_opens_with_the_language_details_its_kernel_reports
     notebooks = [ROOT / "notebooks" / "00-start-here.ipynb", ROOT / "release" / MODULE / f"{MODULE}.ipynb"]
     for notebook in notebooks:
         shutil.copyfile(notebook, tmp_path / notebook.name)
-        opened = asyncio.run(manager_class(root_dir=str(tmp_path)).get(notebook.name))
+        opened = run_sync(manager_class(root_dir=str(tmp_path)).get)(notebook.name)
         assert opened["content"]["metadata"]["language_info"] == reported, notebook.name
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_a_notebook_saved_with_prompts_grades_exactly_as_the_notebook_as_run(module_run, tmp_path):
     course, source, run = module_run
     submit(course, "as-run", MODULE, run)
@@ -142,6 +146,7 @@ def test_a_notebook_saved_with_prompts_grades_exactly_as_the_notebook_as_run(mod
     assert sum(scores["came-back"].values()) == sum(q.points for q in questions(source)) - wrong.points
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_nbgraders_validator_finds_the_same_in_a_saved_notebook_as_in_the_notebook_as_run(module_run, tmp_path):
     _course, _source, run = module_run
     nbformat.write(run, tmp_path / "as-run.ipynb")

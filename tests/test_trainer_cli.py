@@ -32,6 +32,7 @@ def test_each_command_has_its_own_help(command, capsys):
     assert COMMANDS[command].split(";")[0][:30] in " ".join(capsys.readouterr().out.split())
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_the_module_runs_as_a_program():
     result = subprocess.run([sys.executable, "-m", "widgets.trainer", "--help"], capture_output=True, text=True)
     assert result.returncode == 0
@@ -85,6 +86,7 @@ def small_course(folder: Path, course_id: str = "course-here") -> Path:
     return folder
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_a_command_acts_on_the_course_folder_it_is_run_in_and_names_it_first(tmp_path):
     course = small_course(tmp_path / "cohort-demo")
     inside = course / "learners" / "someone"

@@ -217,12 +217,14 @@ def _check(*args):
                           capture_output=True, text=True)
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_check_command_accepts_valid_files_and_exits_zero():
     result = _check(VALID, *CONTENT_FILES)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("ok: ") == 1 + len(CONTENT_FILES)
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_check_command_names_every_bad_file_and_exits_non_zero(tmp_path):
     not_yaml = tmp_path / "not-yaml.yaml"
     not_yaml.write_text("nodes: {a: [1, 2\n")
@@ -235,6 +237,7 @@ def test_check_command_names_every_bad_file_and_exits_non_zero(tmp_path):
     assert "ok: " in result.stdout
 
 
+@pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop
 def test_schema_command_prints_a_schema_with_a_description_on_every_field():
     import json
 
