@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -31,6 +32,18 @@ def copy_course(target: Path) -> Path:
         elif src.exists():
             shutil.copy2(src, target / part)
     return target
+
+
+def stop_process(process, seconds: float = 20) -> None:
+    """Stop a server a test started: ask, then insist."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(seconds)
 
 
 def source_modules() -> list[str]:
@@ -82,9 +95,6 @@ def _quick_tests_start_nothing(request):
 
 
 def _start_nothing(monkeypatch):
-
-    import subprocess
-
     def refuse(*args, **kwargs):
         raise NotQuick(f"this test starts a process ({args[0] if args else ''!s}), so it is not quick: "
                        "mark it @pytest.mark.slow")

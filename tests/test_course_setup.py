@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from tests.conftest import ROOT, source_modules
+from tests.conftest import ROOT, source_modules, stop_process
 
 spec = importlib.util.spec_from_file_location("course_script", ROOT / "course.py")
 course_script = importlib.util.module_from_spec(spec)
@@ -279,12 +279,7 @@ class Lab:
         return json.loads(found.group(1))
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(20)
+        stop_process(self.process)
         self.log.close()
 
 

@@ -24,7 +24,7 @@ import nbformat
 import pytest
 
 from tests.browser.lab import copy_course, course, free_port
-from tests.conftest import ROOT
+from tests.conftest import ROOT, stop_process
 from widgets import module_status
 
 RELEASED = sorted((ROOT / "release").glob("*/*.ipynb"))
@@ -297,13 +297,7 @@ class Server:
         raise RuntimeError("jupyter server was not ready after 120 s")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(20)
+        stop_process(self.process)
         self.log.close()
 
     def get(self, path: str, token: bool = True) -> tuple[int, dict]:

@@ -124,25 +124,27 @@ class NotebookStatusHandler(CourseHandler):
         self.answer(module_status.read_status(path, module, written_stubs(self.root)).as_dict())
 
 
-class AssignmentStatusHandler(CourseHandler):
+class ModuleHandler(CourseHandler):
+    """A request about one fetched module (`assignment_id`): refused plainly if bad, else answered by `about`."""
+
     @web.authenticated
     @authorized
     def get(self):
         found = self.module_folder()
-        if found is None:
-            return
-        module, folder = found
+        if found is not None:
+            self.about(*found)
+
+    def about(self, module: str, folder: Path) -> None:
+        raise NotImplementedError
+
+
+class AssignmentStatusHandler(ModuleHandler):
+    def about(self, module: str, folder: Path) -> None:
         self.answer(module_status.module_status(folder, module, written_stubs(self.root)).as_dict())
 
 
-class FeedbackStatusHandler(CourseHandler):
-    @web.authenticated
-    @authorized
-    def get(self):
-        found = self.module_folder()
-        if found is None:
-            return
-        module, folder = found
+class FeedbackStatusHandler(ModuleHandler):
+    def about(self, module: str, folder: Path) -> None:
         try:
             body = self.feedback_status(module, folder)
         except Exception:  # nbgrader could not read the exchange: say so plainly, keep the details in the log

@@ -305,11 +305,13 @@ FIGURES = """(selectors) => {
 }"""
 
 
-def run_axe(page: Page, axe_source: str, *, ours: bool) -> list[dict]:
-    """axe-core's violations inside our content (ours=True) or in the rest of the page (ours=False)."""
+def run_axe(page: Page, axe_source: str, *, ours: bool | None) -> list[dict]:
+    """axe-core's violations inside our content (ours=True), in the rest of the page (ours=False), or in the
+    whole page (ours=None: a page that is all the course's, such as the feedback page)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=axe_source)
-    return page.evaluate(AXE_RUN, [OUR_CONTENT, None] if ours else [None, OUR_CONTENT])
+    parts = {True: [OUR_CONTENT, None], False: [None, OUR_CONTENT], None: [None, []]}[ours]
+    return page.evaluate(AXE_RUN, parts)
 
 
 def serious(violations: list[dict]) -> list[dict]:

@@ -10,22 +10,12 @@ import pytest
 
 from tests.feedback_pages import feedback_before_and_after_marking
 
-from .notebook_page import describe
+from .notebook_page import describe, run_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 # A 1280-pixel-wide window at 200% zoom: 640 CSS pixels across, each drawn twice as large.
 ZOOMED = {"viewport": {"width": 640, "height": 480}, "device_scale_factor": 2}
-AXE_WHOLE_PAGE = """async () => {
-  const result = await axe.run(document, {resultTypes: ['violations']});
-  return result.violations.map(v => ({
-    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
-    nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 300), impact: n.impact,
-                              summary: (n.failureSummary || '').slice(0, 400)}))
-  }));
-}"""
-
-
 @pytest.fixture(scope="module")
 def feedback(tmp_path_factory):
     return feedback_before_and_after_marking(tmp_path_factory.mktemp("feedback-page-browser") / "course")
@@ -66,8 +56,7 @@ def test_axe_core_finds_nothing_on_the_page_before_or_after_marking(browser, fee
     try:
         for step in ("waiting", "marked"):
             page.goto(feedback[step].as_uri())
-            page.add_script_tag(content=axe_source)
-            violations = page.evaluate(AXE_WHOLE_PAGE)
+            violations = run_axe(page, axe_source, ours=None)
             assert violations == [], f"{step}:\n{describe(violations)}"
     finally:
         context.close()
