@@ -129,7 +129,7 @@ def feedback_before_and_after_marking(root: Path, learner: str = "ana.answers") 
     formgrader stores them, and the feedback is written again ("marked")."""
     import shutil
 
-    from widgets.trainer.course import Course
+    from widgets.trainer.nbgrader_course import Course
 
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from widgets.trainer.__main__ import COMMANDS, build_parser, main, threshold_value
-from widgets.trainer.course import Course
+from widgets.trainer.nbgrader_course import Course
 from widgets.trainer.roster import RosterError, check_roster, import_roster
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -33,10 +33,10 @@ import nbformat
 import pytest
 
 from tests.feedback_pages import pages_giving_the_key_away
-from widgets.trainer import cohort, demo, demo_answers, report
-from widgets.trainer.cohort import grade_cohort, read_status
-from widgets.trainer.course import Course, answer_key, read_module
+from widgets.trainer import demo, demo_answers, grading, report
 from widgets.trainer.data import LATE
+from widgets.trainer.grading import grade_cohort, read_status
+from widgets.trainer.nbgrader_course import Course, answer_key, read_module
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "trainer"
@@ -189,7 +189,7 @@ def test_the_report_flags_the_follow_up_and_shows_the_csv_numbers(demo_course, p
         follow = list(csv.DictReader(handle))
     reasons = {(r["learner"], r["reason"]) for r in follow}
     assert (people["missing"].id, "not submitted") in reasons
-    assert (people["broken"].id, cohort.DAMAGED) in reasons  # the plain reason: the file is damaged
+    assert (people["broken"].id, grading.DAMAGED) in reasons  # the plain reason: the file is damaged
     assert (people["struggling"].id, "below mastery") in reasons
     assert people["strong"].id not in {r["learner"] for r in follow}
     with (course.reports_dir / "module-summary.csv").open() as handle:
@@ -206,11 +206,11 @@ def test_the_report_follows_up_the_tampered_broken_late_and_missing_learners_by_
         follow = list(csv.DictReader(handle))
     name = {pattern: f"{p.first_name} {p.last_name}" for pattern, p in people.items()}
     reasons = {(r["learner_name"], r["reason"]) for r in follow}
-    assert (name["tampered"], cohort.CHANGED) in reasons
-    assert (name["broken"], cohort.DAMAGED) in reasons
+    assert (name["tampered"], grading.CHANGED) in reasons
+    assert (name["broken"], grading.DAMAGED) in reasons
     assert (name["missing"], "not submitted") in reasons
     assert (name["late"], LATE) in reasons
-    tampered = next(r for r in follow if r["reason"] == cohort.CHANGED)
+    tampered = next(r for r in follow if r["reason"] == grading.CHANGED)
     assert "Q2 · Pick the two mental health conditions" in tampered["details"]
     page = places["report"].read_text()
     summary = page[page.index("Who needs follow-up"):page.index("<details>")]

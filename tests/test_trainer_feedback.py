@@ -37,7 +37,6 @@ from tests.feedback_pages import (
 )
 from widgets.trainer import demo
 from widgets.trainer.__main__ import main
-from widgets.trainer.course import Course, read_module
 from widgets.trainer.feedback import (
     WITHHELD,
     HideAnswerKey,
@@ -49,6 +48,7 @@ from widgets.trainer.feedback import (
     release_decision,
 )
 from widgets.trainer.feedback_page import ANSWER_MIME, CRISIS_LINE, build_page
+from widgets.trainer.nbgrader_course import Course, read_module
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "trainer" / "source"

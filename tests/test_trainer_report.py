@@ -13,10 +13,10 @@ import nbformat
 import pytest
 from traitlets.config import Config
 
-from widgets.trainer import cohort, report, stats
+from widgets.trainer import grading, report, stats
 from widgets.trainer.certificates import eligible, write_certificates
-from widgets.trainer.course import Course, GradedItem, Module, read_module
 from widgets.trainer.data import LATE, CohortData, Learner, Submission, load
+from widgets.trainer.nbgrader_course import Course, GradedItem, Module, read_module
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_MODULE = ROOT / "tests" / "fixtures" / "trainer" / "source" / "01-practice-module"
@@ -257,16 +257,16 @@ def test_each_question_is_read_with_its_number_and_first_words_from_its_question
 
 def test_every_kind_of_submission_problem_is_in_follow_up_with_a_plain_reason(small):
     small.concerns["01-module"] = {
-        "dee": [cohort.Concern(cohort.DAMAGED, "01-module.ipynb is damaged; ask the learner to submit it again.")],
-        "cy": [cohort.Concern(cohort.CHANGED, "changed locked cell(s) q2", ("q2",)),
-               cohort.Concern(LATE, "submitted 20 hour(s) after the due date.")],
+        "dee": [grading.Concern(grading.DAMAGED, "01-module.ipynb is damaged; ask the learner to submit it again.")],
+        "cy": [grading.Concern(grading.CHANGED, "changed locked cell(s) q2", ("q2",)),
+               grading.Concern(LATE, "submitted 20 hour(s) after the due date.")],
     }
     rows = report.follow_up_rows(small, threshold=0.8)
     reasons = {(r["learner_name"], r["reason"]) for r in rows}
-    assert ("Dee Test", cohort.DAMAGED) in reasons
+    assert ("Dee Test", grading.DAMAGED) in reasons
     assert ("Dee Test", "not submitted") not in reasons  # the damaged file says more than "not submitted"
-    assert {("Cy Test", cohort.CHANGED), ("Cy Test", LATE)} <= reasons
-    changed = next(r for r in rows if r["reason"] == cohort.CHANGED)
+    assert {("Cy Test", grading.CHANGED), ("Cy Test", LATE)} <= reasons
+    changed = next(r for r in rows if r["reason"] == grading.CHANGED)
     assert "Q2 · Stem of question 2?" in changed["details"] and "q2" not in changed["details"].split()
 
 
@@ -302,7 +302,7 @@ def graded_fixture_course(tmp_path_factory):
     each kind: tampered (graded), damaged, renamed notebook, collected but not graded, never submitted."""
     from nbgrader.api import Gradebook
 
-    from widgets.trainer.course import ensure_tools_on_path
+    from widgets.trainer.nbgrader_course import ensure_tools_on_path
 
     ensure_tools_on_path()
     root = tmp_path_factory.mktemp("follow-up") / "course"
@@ -336,7 +336,7 @@ def graded_fixture_course(tmp_path_factory):
     damaged = submit("dan")
     damaged.write_text(damaged.read_text()[:500])
     submit("ren", "my answers.ipynb")
-    cohort.grade_cohort(course, [module], feedback=False, progress=lambda _: None)
+    grading.grade_cohort(course, [module], feedback=False, progress=lambda _: None)
     submit("new")  # collected after grading
     return course, report.write_report(course, threshold=0.8)
 
@@ -347,14 +347,14 @@ def test_tampered_damaged_renamed_ungraded_and_missing_submissions_are_all_follo
     course, paths = graded_fixture_course
     follow = csv_rows(paths["follow-up"])
     reasons = {(r["learner_name"], r["reason"]) for r in follow}
-    assert ("Tamsin Reyes", cohort.CHANGED) in reasons
-    assert ("Dana Okoro", cohort.DAMAGED) in reasons
-    assert ("Rene Ito", cohort.MISSING_NOTEBOOK) in reasons
-    assert ("Nell Ward", cohort.NOT_GRADED_YET) in reasons
+    assert ("Tamsin Reyes", grading.CHANGED) in reasons
+    assert ("Dana Okoro", grading.DAMAGED) in reasons
+    assert ("Rene Ito", grading.MISSING_NOTEBOOK) in reasons
+    assert ("Nell Ward", grading.NOT_GRADED_YET) in reasons
     missing = next(r for r in follow if r["learner_name"] == "Mia Shah")
     assert missing["reason"] == "not submitted"
     assert missing["details"] == "Nothing submitted by the due date, 2026-01-05 17:00 UTC."
-    tampered = next(r for r in follow if r["reason"] == cohort.CHANGED)
+    tampered = next(r for r in follow if r["reason"] == grading.CHANGED)
     assert tampered["details"].startswith("Changed the locked cell(s) of Q2 · Pick the two mental health")
     page = paths["html"].read_text()
     summary = page[page.index("Who needs follow-up"):page.index("<details>")]
@@ -366,7 +366,7 @@ def test_tampered_damaged_renamed_ungraded_and_missing_submissions_are_all_follo
 def test_a_submission_changed_where_it_is_locked_is_found_by_nbgraders_checksum(graded_fixture_course):
     course, _ = graded_fixture_course
     data = load(course)
-    (changed,) = [c for c in data.concerns["01-practice-module"]["tam"] if c.kind == cohort.CHANGED]
+    (changed,) = [c for c in data.concerns["01-practice-module"]["tam"] if c.kind == grading.CHANGED]
     assert changed.cells == ("q2_conditions",)
-    assert all(c.kind != cohort.CHANGED for lr, cs in data.concerns["01-practice-module"].items()
+    assert all(c.kind != grading.CHANGED for lr, cs in data.concerns["01-practice-module"].items()
                if lr != "tam" for c in cs)

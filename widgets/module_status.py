@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 
 from widgets import checks, friendly_errors
-from widgets.trainer.course import _test_calls as check_call
+from widgets.trainer.nbgrader_course import _test_calls as check_call
 
 # What a written answer cell holds until the learner writes in it: the course's stub (nbgrader_config.py's
 # ClearSolutions.text_stub), the course's earlier stub and nbgrader's default.

@@ -2,9 +2,9 @@
 
     python -m widgets.trainer --help
 
-course.py        the course folder, its nbgrader config, modules (from source/) and gradebook
+nbgrader_course.py the course folder, its nbgrader config, modules (from source/) and gradebook
 roster.py        learners from CSV via `nbgrader db student import`
-cohort.py        collect + autograde + feedback for everyone, never stopping on one bad submission
+grading.py       collect + autograde + feedback for everyone, never stopping on one bad submission
 feedback.py      feedback without the answer key (nbgrader's feedback step), released for everyone at once
 feedback_page.py the learner's feedback page: each question, their answer, right or not, points and why
 data.py          the cohort's results, read from nbgrader's Gradebook API

@@ -7,7 +7,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from .course import Course, CourseError, ensure_tools_on_path
+from .nbgrader_course import Course, CourseError, ensure_tools_on_path
 from .roster import RosterError
 
 DESCRIPTION = """\
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             count = import_roster(course, args.file)
             print(f"{count} learner(s) imported into {course.gradebook_path}.")
         elif args.command == "grade":
-            from .cohort import grade_cohort
+            from .grading import grade_cohort
 
             outcomes = grade_cohort(course, args.module, feedback=not args.no_feedback, release=args.release)
             count = {s: sum(o.status == s for o in outcomes)
@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{count['could not be graded']} could not be graded "
                   f"(details in {course.reports_dir / 'grading-status.csv'}).")
         elif args.command == "feedback":
-            from .cohort import regenerate_feedback
+            from .grading import regenerate_feedback
 
             regenerate_feedback(course, args.module, release=args.release)
         elif args.command == "report":

@@ -14,8 +14,8 @@ from pathlib import Path
 import matplotlib
 from fpdf import FPDF
 
-from .course import Course
 from .data import CohortData, load
+from .nbgrader_course import Course
 from .report import pct, pts
 
 COURSE_TITLE = "Integrated Care for Co-occurring Disorders in Intensive Outpatient Programs"

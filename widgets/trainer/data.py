@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from . import stats
-from .cohort import (
+from .grading import (
     GRADING_FAILED,
     NOT_GRADED_YET,
     UNGRADABLE,
@@ -19,7 +19,7 @@ from .cohort import (
     submission_concerns,
     timeout_concerns,
 )
-from .course import Course, Module
+from .nbgrader_course import Course, Module
 
 LATE = "submitted late"
 

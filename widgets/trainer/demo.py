@@ -39,8 +39,8 @@ from pathlib import Path
 
 import nbformat
 
-from .course import Course, Module, answer_key, project_root
 from .demo_answers import QUESTIONS, answer_for, mark
+from .nbgrader_course import Course, Module, answer_key, project_root
 from .roster import import_roster
 
 # Learning patterns in the order they join a cohort: the first eight cover every case at least once.
@@ -253,7 +253,7 @@ def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | N
              progress: Callable[[str], None] = print, threshold: float = 0.8) -> dict[str, Path]:
     """Build the demo course in dest and run the whole loop; returns where everything is."""
     from .certificates import write_certificates
-    from .cohort import grade_cohort, regenerate_feedback
+    from .grading import grade_cohort, regenerate_feedback
     from .report import write_report
 
     dest = Path(dest).resolve()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import os
 
-from .course import Course, find_course_root, project_root
+from .nbgrader_course import Course, find_course_root, project_root
 
 
 def find_course(start: str | os.PathLike | None = None) -> Course:

@@ -20,9 +20,9 @@ import matplotlib.patches as mpatches
 
 from widgets.figures import HATCHES, PALETTE, SEQUENCE, AccessibleFigure, new_figure
 
-from . import cohort, stats
-from .course import Course
+from . import grading, stats
 from .data import LATE, CohortData, load
+from .nbgrader_course import Course
 
 HEATMAP_PAGE = 50  # learners per heatmap figure: readable at normal zoom, paginated beyond that
 
@@ -164,12 +164,12 @@ def cell_label(data: CohortData, module: str, grade_id: str) -> str:
 def concern_details(data: CohortData, module: str, concern) -> str:
     """The concern in plain words, its cells named by their questions rather than their grade ids."""
     labels = "; ".join(cell_label(data, module, cell) for cell in concern.cells)
-    if concern.kind == cohort.CHANGED:
+    if concern.kind == grading.CHANGED:
         return (f"Changed the locked cell(s) of {labels}. nbgrader put the originals back before grading, "
                 "so the change had no effect on the score; talk with the learner about it.")
-    if concern.kind == cohort.DELETED:
+    if concern.kind == grading.DELETED:
         return f"Deleted the graded cell(s) of {labels}. nbgrader added them back empty, so they scored 0."
-    if concern.kind == cohort.TIME_LIMIT:
+    if concern.kind == grading.TIME_LIMIT:
         return f"{labels} ran past the time limit and was stopped; the rest of the notebook was graded."
     return concern.text[:1].upper() + concern.text[1:]
 
@@ -194,7 +194,7 @@ def follow_up_rows(data: CohortData, threshold: float, now: dt.datetime | None =
                      "module_name": data.module_label(module) if module else "", "reason": reason,
                      "details": details})
 
-    order = {kind: i for i, kind in enumerate((*cohort.CONCERNS, LATE))}
+    order = {kind: i for i, kind in enumerate((*grading.CONCERNS, LATE))}
     for module in data.modules:
         for learner in data.not_submitted(module):
             if not data.concerns.get(module, {}).get(learner):

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .course import Course, ensure_tools_on_path
+from .nbgrader_course import Course, ensure_tools_on_path
 
 KNOWN_COLUMNS = {"id", "first_name", "last_name", "email", "lms_user_id"}
 

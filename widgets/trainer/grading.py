@@ -21,8 +21,8 @@ from pathlib import Path
 
 import nbformat
 
-from .course import Course
 from .feedback import due_date, key_leaks, not_released_sentence, release_decision
+from .nbgrader_course import Course
 
 STATUS_FILE = "grading-status.csv"
 
