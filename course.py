@@ -206,17 +206,17 @@ def ensure_course(root: Path = ROOT) -> None:
     # (the same folder in the learner's view); point it at the course's.
     (root / LEARNER_FOLDER / "nbgrader_config.py").write_text(LEARNER_FOLDER_CONFIG)
     give_learner_notebooks(root)
-    nbgrader = str(BIN / "nbgrader")
     scratch = root / ".venv" / "course-scratch"
     exchange_course = root / ".exchange" / "cod-iop" / "outbound"
-    for module in source_modules(root):
-        if (root / "gradebook.db").exists() and same_files(root / "release" / module, exchange_course / module):
-            continue  # already released, and release/ has not changed since
-        say(f"adding {module} to the gradebook and the exchange")
+    # Modules already released whose release/ has not changed since are left as they are.
+    modules = [m for m in source_modules(root) if not ((root / "gradebook.db").exists()
+                                                      and same_files(root / "release" / m, exchange_course / m))]
+    if modules:
+        # One process for every module: nbgrader starts once, however many modules the course has.
         shutil.rmtree(scratch, ignore_errors=True)
-        run([nbgrader, "generate_assignment", module, "--force", "--log-level=WARN",
-             f"--CourseDirectory.release_directory={scratch}"], cwd=root)
-        run([nbgrader, "release_assignment", module, "--force", "--log-level=WARN"], cwd=root)
+        run([str(BIN / "python"), "-m", "widgets.trainer", "release", *modules, "--course", str(root),
+             "--scratch", str(scratch)], cwd=root, quiet=True)
+        say(f"added {len(modules)} module(s) to the gradebook and the exchange")
     shutil.rmtree(scratch, ignore_errors=True)
 
 

@@ -4,7 +4,7 @@
 
 For every notebook in notebooks/ and source/ (or those named): the Run-All time in a fresh kernel beside
 its floor - a fresh kernel that runs only the notebook's own import lines - and their ratio (target: 1.5x or
-less). Then the time of one vignette step in the model (Session.choose) and in the player (a button click,
+less). Then the time of one vignette step in the model (Playthrough.choose) and in the player (a button click,
 re-rendering the view) (target: under 20 ms). Each figure is the median of --repeat runs; a notebook's
 runs alternate with its floor's, and its ratio is the median of the paired ratios.
 """
@@ -60,12 +60,12 @@ def notebook_figures(path: Path, repeat: int) -> tuple[float, float, float]:
 
 
 def vignette_step_ms(samples: int = 200) -> tuple[float, float]:
-    from widgets.vignette import Session, load, vignette_files
+    from widgets.vignette import Playthrough, load, vignette_files
     from widgets.vignette.player import VignettePlayer
 
     vignette = max((load(p) for p in vignette_files()), key=lambda v: len(v.nodes))
     model_times, player_times = [], []
-    session, player = Session(vignette), VignettePlayer(vignette)
+    session, player = Playthrough(vignette), VignettePlayer(vignette)
     for _ in range(samples):
         if session.finished:
             session.restart()
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         flag = "ok" if ratio <= 1.5 else "OVER"
         print(f"{name:<{width}} {full:9.2f} {floor:8.2f} {ratio:6.2f}  {flag}", flush=True)
     model_ms, player_ms = vignette_step_ms()
-    print(f"\nvignette step, model  (Session.choose): {model_ms:7.3f} ms  target < 20 ms")
+    print(f"\nvignette step, model  (Playthrough.choose): {model_ms:7.3f} ms  target < 20 ms")
     print(f"vignette step, player (button click):   {player_ms:7.3f} ms  target < 20 ms")
     print(f"\nworst notebook ratio: {worst:.2f}x")
     return 0

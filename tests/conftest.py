@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -54,6 +55,40 @@ def source_modules() -> list[str]:
 def course(tmp_path) -> Path:
     """A throwaway copy of the course: its own gradebook, exchange and grading folders."""
     return copy_course(tmp_path / "course")
+
+
+@pytest.fixture(scope="session")
+def generated_course(tmp_path_factory) -> Path:
+    """The course after nbgrader's `generate_assignment` of every module, with its gradebook: generated once
+    for the whole test run (the xdist workers share it under a lock) and never changed by a test. A test
+    that grades, releases or changes anything works on its own copy (`copy_generated`)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    target = shared / "generated-course"
+    with (shared / "generated-course.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / "gradebook.db").exists():
+            building = copy_course(shared / "generated-course.building")
+            (building / "release").exists() and shutil.rmtree(building / "release")
+            _generate_every_module(building)
+            building.rename(target)
+    return target
+
+
+def _generate_every_module(root: Path) -> None:
+    from widgets.trainer.nbgrader_course import Course
+
+    course = Course.open(root)
+    api = course.api()
+    for module in course.module_ids():
+        result = api.generate_assignment(module, force=True, create=True)
+        assert result["success"], f"generate_assignment {module} failed:\n{result['log']}\n{result['error']}"
+
+
+def copy_generated(generated: Path, target: Path) -> Path:
+    """A copy of the generated course (gradebook included) a test may change."""
+    shutil.copytree(generated, target)
+    return target
 
 
 # -- The quick loop: `python3 course.py test --quick` ------------------------------------------------------

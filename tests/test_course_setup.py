@@ -23,6 +23,9 @@ from nbgrader.api import Gradebook
 
 from tests.conftest import ROOT, source_modules, stop_process
 
+# Its module-wide fixture is built once: every test of this file runs on one worker (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("course-setup")
+
 spec = importlib.util.spec_from_file_location("course_script", ROOT / "course.py")
 course_script = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(course_script)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from widgets.iop_week import DAYS, Session, check_week, week_chart
+from widgets.iop_week import DAYS, ScheduledSession, check_week, week_chart
 from widgets.sources import lookup
 
 # The reference's numbers: IOP minimum 9 h adults, 6 h adolescents [A2]; Level 2.5 at 20 h (Virginia).
@@ -55,7 +55,7 @@ def test_all_sources_are_in_the_reference():
 
 def test_hours_add_up_by_day():
     result = check_week([("group therapy", "Mon", 3), ("individual counseling", "monday", 1),
-                         Session("case management", "Fri", 0.5)])
+                         ScheduledSession("case management", "Fri", 0.5)])
     assert result.hours_by_day["Monday"] == 4 and result.hours_by_day["Friday"] == 0.5
     assert result.total == 4.5
 

@@ -8,7 +8,6 @@ catches a module written the way these checks must not be.
 
 from __future__ import annotations
 
-import ast
 import re
 from collections import Counter
 
@@ -16,18 +15,14 @@ import nbformat
 import pytest
 
 from tests.conftest import ROOT
-from tests.course_notebooks import (
-    QUESTION_HEADER,
-    Item,
-    is_task_cell,
-    is_test_cell,
-    knowledge_check_items,
-    nbgrader_meta,
-    source_notebooks,
-    stem_text,
-)
+from tests.course_notebooks import source_notebooks
 from widgets import checks
+from widgets.questions import QUESTION_HEADING, Question, is_task_cell, nbgrader_meta, questions
+from widgets.questions import is_check_cell as is_test_cell
 from widgets.sources import lookup, source_line
+
+# Its module-wide fixture is built once: every test of this file runs on one worker (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("knowledge-checks")
 
 SOURCES = source_notebooks()
 MIN_ITEMS_PER_OBJECTIVE = 2
@@ -56,7 +51,12 @@ def read(path):
     return nbformat.read(path, as_version=4)
 
 
-def lettered(items: list[Item]) -> list[Item]:
+def knowledge_check_items(nb) -> list[Question]:
+    """The autograded questions of a notebook."""
+    return [q for q in questions(nb) if not q.manual]
+
+
+def lettered(items: list[Question]) -> list[Question]:
     return [item for item in items if item.is_letter_choice]
 
 
@@ -79,17 +79,17 @@ def too_few_applied_items(nb) -> list[str]:
         f"{len(applied)} of {len(items)} autograded items apply knowledge to a case (at least half must)"]
     for item in applied:
         if not item.clients:
-            problems.append(f"{item.question.grade_id} is marked applied but names no client")
+            problems.append(f"{item.grade_id} is marked applied but names no client")
         for client in item.clients:
-            if client not in item.markdown:
-                problems.append(f"{item.question.grade_id}: client {client!r} is not in the question")
+            if client not in item.text:
+                problems.append(f"{item.grade_id}: client {client!r} is not in the question")
     return problems
 
 
 def keys_that_are_the_longest_option(nb) -> list[str]:
     items = lettered(knowledge_check_items(nb))
-    longest = [item.question.grade_id for item in items
-               if len(item.options[item.question.correct]) >= max(len(t) for t in item.options.values())]
+    longest = [item.grade_id for item in items
+               if len(item.options[item.key]) >= max(len(t) for t in item.options.values())]
     if items and len(longest) > MAX_KEY_IS_LONGEST * len(items):
         return [f"the key is the longest option in {len(longest)} of {len(items)} items: {longest}"]
     return []
@@ -97,8 +97,8 @@ def keys_that_are_the_longest_option(nb) -> list[str]:
 
 def keys_that_are_the_shortest_option(nb) -> list[str]:
     items = lettered(knowledge_check_items(nb))
-    shortest = [item.question.grade_id for item in items
-                if len(item.options[item.question.correct]) <= min(len(t) for t in item.options.values())]
+    shortest = [item.grade_id for item in items
+                if len(item.options[item.key]) <= min(len(t) for t in item.options.values())]
     if items and len(shortest) > MAX_KEY_IS_SHORTEST * len(items):
         return [f"the key is the shortest option in {len(shortest)} of {len(items)} items: {shortest}"]
     return []
@@ -106,7 +106,7 @@ def keys_that_are_the_shortest_option(nb) -> list[str]:
 
 def key_letters_bunched(nb) -> list[str]:
     items = lettered(knowledge_check_items(nb))
-    letters = Counter(item.question.correct for item in items)
+    letters = Counter(item.key for item in items)
     problems = [f"{letter!r} is the key of {n} of {len(items)} items" for letter, n in letters.items()
                 if n > MAX_SAME_KEY_LETTER * len(items)]
     if items and len(letters) < MIN_KEY_LETTERS:
@@ -118,11 +118,11 @@ def keys_that_echo_the_stem(nb) -> list[str]:
     items = lettered(knowledge_check_items(nb))
     echoing = []
     for item in items:
-        stem = words(stem_text(item.markdown))
+        stem = words(item.stem)
         overlap = {letter: len(words(text) & stem) for letter, text in item.options.items()}
         best = max(overlap.values())
-        if best and [letter for letter, n in overlap.items() if n == best] == [item.question.correct]:
-            echoing.append(item.question.grade_id)
+        if best and [letter for letter, n in overlap.items() if n == best] == [item.key]:
+            echoing.append(item.grade_id)
     if items and len(echoing) > MAX_KEY_ECHOES_STEM * len(items):
         return [f"the key alone shares most words with the stem in {len(echoing)} of {len(items)} items: {echoing}"]
     return []
@@ -131,12 +131,12 @@ def keys_that_echo_the_stem(nb) -> list[str]:
 def options_that_disagree_with_the_check(nb) -> list[str]:
     problems = []
     for item in knowledge_check_items(nb):
-        if item.question.check in ("check_choice", "check_choices") and item.options:
-            if list(item.options) != list(item.question.check_args[0]):
-                problems.append(f"{item.question.grade_id}: the question lists {list(item.options)}, "
-                                f"the check accepts {item.question.check_args[0]}")
-        if item.question.variable != f"q{item.number}_answer":
-            problems.append(f"{item.question.grade_id} answers into {item.question.variable} under Question "
+        if item.kind in ("choice", "choices") and item.options:
+            if list(item.options) != list(item.allowed):
+                problems.append(f"{item.grade_id}: the question lists {list(item.options)}, "
+                                f"the check accepts {item.allowed}")
+        if item.variable != f"q{item.number}_answer":
+            problems.append(f"{item.grade_id} answers into {item.variable} under Question "
                             f"{item.number}")
     return problems
 
@@ -155,7 +155,7 @@ def questions_that_lean_on_other_questions(nb) -> list[str]:
         if cell.cell_type != "markdown":
             continue
         text = cell.source
-        if QUESTION_HEADER.match(text):
+        if QUESTION_HEADING.match(text):
             text = text.split("\n", 1)[1] if "\n" in text else ""
         for found in QUESTION_REFERENCE.findall(text):
             problems.append(f"{found!r} in: {cell.source[:80]!r}")
@@ -177,13 +177,13 @@ def header_counts_that_are_wrong(nb) -> list[str]:
         problems.append(f"{len(tasks)} written answers; the header says one")
     if n != len(items):
         problems.append(f"header says {n} short questions; there are {len(items)}")
-    if any(item.question.points != each for item in items):
-        problems.append(f"header says {each} point each; points are {[i.question.points for i in items]}")
+    if any(item.points != each for item in items):
+        problems.append(f"header says {each} point each; points are {[i.points for i in items]}")
     if written and written_points != written[0]:
         problems.append(f"header says the written answer is {written_points} points; it is {written[0]}")
-    if total != sum(i.question.points for i in items) + sum(written):
+    if total != sum(i.points for i in items) + sum(written):
         problems.append(f"header says {total} points in all; the cells add up to "
-                        f"{sum(i.question.points for i in items) + sum(written)}")
+                        f"{sum(i.points for i in items) + sum(written)}")
     intro = re.search(r"^(\w+) short questions \((\d+) points? each\) and one written answer \((\d+) points\)",
                       text, re.M)
     if not intro or intro.group(1).lower() != NUMBER_WORDS[len(items)]:
@@ -275,29 +275,23 @@ ATTRIBUTION = re.compile(r"\breported\b|\bet al\.")  # a secondary source is onl
 HIDDEN_TESTS = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 
 
-def marking_checks(nb) -> list[tuple[str, ast.Call, str]]:
-    """(grade id, the expect(...) call, the hidden-test region) of every graded test cell."""
+def marking_checks(nb) -> list[Question]:
+    """Every autograded question, with what its marking check (`expect` in the hidden tests) explains."""
     found = []
-    for cell in nb.cells:
-        if not is_test_cell(cell):
+    for question in questions(nb):
+        if question.manual:
             continue
-        hidden = "\n".join(HIDDEN_TESTS.findall(cell.source))
-        calls = [node for node in ast.walk(ast.parse(hidden)) if isinstance(node, ast.Call)
-                 and getattr(node.func, "id", None) == "expect"]
-        assert len(calls) == 1, f"{nbgrader_meta(cell)['grade_id']}: {len(calls)} expect(...) in its hidden tests"
-        found.append((nbgrader_meta(cell)["grade_id"], calls[0], hidden))
+        hidden = "\n".join(HIDDEN_TESTS.findall(nb.cells[question.cells["graded"]].source))
+        count = hidden.count("expect(")
+        assert count == 1, f"{question.grade_id}: {count} expect(...) in its hidden tests"
+        found.append(question)
     return found
-
-
-def explanation(call: ast.Call) -> tuple[str | None, str | None]:
-    given = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
-    return given.get("why"), given.get("source")
 
 
 def explanation_problems(nb) -> list[str]:
     problems = []
-    for grade_id, call, _ in marking_checks(nb):
-        why, source = explanation(call)
+    for question in marking_checks(nb):
+        grade_id, why, source = question.grade_id, question.why, question.source
         if not isinstance(why, str) or not WHY_LENGTH[0] <= len(why.strip()) <= WHY_LENGTH[1]:
             problems.append(f"{grade_id}: why must be {WHY_LENGTH[0]}-{WHY_LENGTH[1]} characters, is {why!r}")
             continue
@@ -342,7 +336,7 @@ def test_explanations_live_only_in_hidden_tests_and_never_reach_release(path):
     from tests.course_notebooks import release_notebook_for
 
     nb = read(path)
-    whys = [explanation(call)[0] for _, call, _ in marking_checks(nb)]
+    whys = [question.why for question in marking_checks(nb)]
     assert whys and all(whys), "every marking check needs an explanation"
     outside = "\n".join(HIDDEN_TESTS.sub("", c.source) for c in nb.cells)
     fresh = nbformat.from_dict(nbformat.reads(nbformat.writes(nb), as_version=4))
@@ -422,7 +416,8 @@ def test_under_grading_each_marking_check_displays_one_answer_record(graded_run)
         records = [o for o in cell.outputs if checks.ANSWER_MIME in o.get("data", {})]
         assert len(records) == 1, (grade_id, cell.outputs)
         record = records[0]["data"][checks.ANSWER_MIME]
-        why, source = explanation(marking_checks(nbformat.v4.new_notebook(cells=[tests[grade_id]]))[0][1])
+        marking = marking_checks(nbformat.v4.new_notebook(cells=[tests[grade_id]]))[0]
+        why, source = marking.why, marking.source
         assert set(record) == {"question", "answer", "right", "why", "source"}
         assert record["question"] == int(grade_id[1:].split("_")[0])
         assert record["answer"] == (", ".join(value) if isinstance(value, list) else f"{value:g}"

@@ -26,6 +26,10 @@ import pytest
 from tests.browser.lab import copy_course, course, free_port
 from tests.conftest import ROOT, stop_process
 from widgets import module_status
+from widgets.questions import Question, questions
+
+# Its module-wide fixture is built once: every test of this file runs on one worker (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("learner-server")
 
 RELEASED = sorted((ROOT / "release").glob("*/*.ipynb"))
 MODULE = "01-co-occurring-disorders"
@@ -33,33 +37,31 @@ ANSWER_LINE = re.compile(r"^(q(\d+)_answer) = None\b", re.M)
 CODE_WORDS = ("Traceback", "Error", "grade_id", "_written_", "Success", "passes all the tests", "\x1b[")
 
 
+def short_questions(nb) -> dict[int, Question]:
+    """The notebook's autograded questions by number (widgets/questions.py reads them)."""
+    return {q.number: q for q in questions(nb) if not q.manual}
+
+
 def answer_cells(nb) -> dict[int, nbformat.NotebookNode]:
-    """The released answer cells by question number, found by their `qN_answer = None` line."""
-    found = {}
-    for cell in nb.cells:
-        match = ANSWER_LINE.search(cell.source) if cell.cell_type == "code" else None
-        if match and cell.metadata.get("nbgrader", {}).get("solution"):
-            found[int(match[2])] = cell
-    return found
+    """The answer cells by question number."""
+    return {n: nb.cells[q.cells["answer"]] for n, q in short_questions(nb).items() if "answer" in q.cells}
 
 
 def written_cells(nb) -> dict[int, nbformat.NotebookNode]:
-    return {int(re.match(r"q(\d+)_", c.metadata["curriculum"]["written_answer"])[1]): c for c in nb.cells
-            if c.metadata.get("curriculum", {}).get("written_answer")}
+    return {q.number: nb.cells[q.cells["answer"]] for q in questions(nb) if q.written and "answer" in q.cells}
 
 
 def check_cell(nb, number: int):
-    return next(c for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
-                and f'"q{number}_answer"' in c.source)
+    return nb.cells[short_questions(nb)[number].cells["graded"]]
 
 
 def options_of(nb, number: int) -> list[str]:
-    """The options the question's check cell lists, read from its text."""
-    return re.findall(r'"([^"]+)"', check_cell(nb, number).source.split("[", 1)[1].split("]", 1)[0])
+    """The options the question's check accepts."""
+    return short_questions(nb)[number].allowed
 
 
 def kind_of(nb, number: int) -> str:
-    return re.search(r"(check_\w+)\(", check_cell(nb, number).source)[1]
+    return short_questions(nb)[number].kind
 
 
 def answer(nb, number: int, line: str) -> None:
@@ -69,20 +71,20 @@ def answer(nb, number: int, line: str) -> None:
 
 
 def well_formed(nb, number: int) -> str:
-    kind = kind_of(nb, number)
-    if kind == "check_number":
-        low = re.search(r"check_number\(\"\w+\", \w+, ([\d.]+),", check_cell(nb, number).source)[1]
-        return f"q{number}_answer = {low}"
-    first = options_of(nb, number)[0]
-    return f'q{number}_answer = ["{first}"]' if kind == "check_choices" else f'q{number}_answer = "{first}"'
+    """An answer in the right form (not necessarily right): the lowest number, or the first option."""
+    question = short_questions(nb)[number]
+    if question.kind == "number":
+        return question.answer_source(question.range[0])
+    first = question.allowed[0]
+    return question.answer_source([first] if question.kind == "choices" else first)
 
 
 def choice_question(nb) -> int:
-    return next(n for n in sorted(answer_cells(nb)) if kind_of(nb, n) == "check_choice")
+    return next(n for n in sorted(answer_cells(nb)) if kind_of(nb, n) == "choice")
 
 
 def number_question(nb) -> int | None:
-    return next((n for n in sorted(answer_cells(nb)) if kind_of(nb, n) == "check_number"), None)
+    return next((n for n in sorted(answer_cells(nb)) if kind_of(nb, n) == "number"), None)
 
 
 def status_of(nb, tmp_path: Path, module: str = MODULE) -> dict:
@@ -139,7 +141,7 @@ def test_a_finished_module_is_all_in_form_and_submits_without_a_warning(released
 def test_answers_in_the_wrong_form_get_one_plain_sentence_each_saying_what_to_type(tmp_path):
     nb = nbformat.read(ROOT / "release" / MODULE / f"{MODULE}.ipynb", as_version=4)
     numbers = sorted(answer_cells(nb))
-    choice = [n for n in numbers if kind_of(nb, n) == "check_choice"]
+    choice = [n for n in numbers if kind_of(nb, n) == "choice"]
     unquoted, unclosed, stray, not_an_option = choice[:4]
     options = options_of(nb, not_an_option)
     answer(nb, unquoted, f"q{unquoted}_answer = {options[1]}")

@@ -21,10 +21,13 @@ from nbgrader.api import Gradebook
 from nbgrader.validator import Validator
 
 from tests.browser.lab import course as course_script
-from tests.conftest import ROOT, copy_course, source_modules
-from tests.course_notebooks import answered, questions
+from tests.conftest import ROOT, copy_generated, source_modules
 from tests.test_roundtrip import nbgrader, submit
+from widgets.questions import answered, questions
 from widgets.saving import COURSE_KERNEL, RUN_AGAIN, WIDGET_VIEW
+
+# Its module-wide fixture is built once: every test of this file runs on one worker (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("saving")
 
 MODULE = source_modules()[0]
 CONTENTS_MANAGER_OPTION = "--ServerApp.contents_manager_class="
@@ -57,14 +60,13 @@ def is_prompt(output: dict) -> bool:
 
 
 @pytest.fixture(scope="module")
-def module_run(tmp_path_factory):
+def module_run(generated_course, tmp_path_factory):
     """A throwaway course with MODULE generated, and MODULE answered (first question wrong) and run in a kernel."""
-    course = copy_course(tmp_path_factory.mktemp("saving") / "course")
-    nbgrader("generate_assignment", MODULE, "--force", cwd=course)
+    course = copy_generated(generated_course, tmp_path_factory.mktemp("saving") / "course")
     source = nbformat.read(course / "source" / MODULE / f"{MODULE}.ipynb", as_version=4)
     release = nbformat.read(course / "release" / MODULE / f"{MODULE}.ipynb", as_version=4)
-    first = questions(source)[0]
-    nb = answered(release, source, {first.variable: first.wrong_answer()})
+    short = [q for q in questions(source) if not q.manual]
+    nb = answered(release, {q.grade_id: q.wrong_answer() if q is short[0] else q.correct_answer() for q in short})
     folder = course / "release" / MODULE
     NotebookClient(nb, timeout=120, kernel_name=COURSE_KERNEL, allow_errors=True,
                    resources={"metadata": {"path": str(folder)}}).execute()
@@ -140,10 +142,11 @@ def test_a_notebook_saved_with_prompts_grades_exactly_as_the_notebook_as_run(mod
         scores = {student: {g.name: g.auto_score for g in gradebook.find_submission_notebook(
                       MODULE, MODULE, student).grades if g.cell_type == "code"}
                   for student in ("as-run", "came-back")}
-    wrong = questions(source)[0]
+    short = [q for q in questions(source) if not q.manual]
+    wrong = short[0]
     assert scores["came-back"] == scores["as-run"]
     assert scores["came-back"][wrong.grade_id] == 0
-    assert sum(scores["came-back"].values()) == sum(q.points for q in questions(source)) - wrong.points
+    assert sum(scores["came-back"].values()) == sum(q.points for q in short) - wrong.points
 
 
 @pytest.mark.slow  # starts a kernel, nbgrader or a server: not in the quick loop

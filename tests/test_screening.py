@@ -283,3 +283,44 @@ def test_results_are_frozen():
     result = score("phq9", [0] * 9)
     with pytest.raises(AttributeError):
         result.total = 3
+
+
+def test_the_cssrs_declares_its_flow_q3_to_q5_only_after_a_yes_to_q2():
+    cssrs = INSTRUMENTS["cssrs"]
+    for q2, follow_up in ((True, True), (False, False), (None, False)):
+        assert cssrs.asked([True, q2, None, None, None, None]) == (True, True, follow_up, follow_up, follow_up, True)
+    assert cssrs.setting("recent_behavior").asked([False] * 5 + [True])
+    assert not cssrs.setting("recent_behavior").asked([False] * 6)
+    assert all(all(spec.asked([None] * spec.item_count)) for key, spec in INSTRUMENTS.items() if key != "cssrs")
+
+
+@pytest.mark.parametrize("key", list(INSTRUMENTS))
+def test_the_scorer_takes_exactly_the_items_the_instrument_asks(key):
+    """An item the flow skips is left None and an asked one needs an answer, for every pattern of answers."""
+    spec = INSTRUMENTS[key]
+    lowest = [values[0] for values in spec.item_values]
+    highest = [values[-1] for values in spec.item_values]
+    patterns = [lowest, highest, [h if n % 2 else lo for n, (lo, h) in enumerate(zip(lowest, highest, strict=True))]]
+    chosen = {s: s.default if s.default is not None else s.values[0] for s in spec.settings}
+    for pattern in patterns:
+        asked = spec.asked(pattern)
+        given = [a if on else None for a, on in zip(pattern, asked, strict=True)]
+        options = {s.name: value for s, value in chosen.items() if s.asked(given)}
+        score(key, given, **options)  # accepted: every asked item answered, every skipped one left None
+        for number, on in enumerate(asked, start=1):
+            changed = list(given)
+            changed[number - 1] = None if on else pattern[number - 1]
+            with pytest.raises(ValueError, match=f"item {number} (has no answer|is skipped)"):
+                score(key, changed, **options)
+
+
+@pytest.mark.parametrize("key", [k for k, spec in INSTRUMENTS.items() if spec.settings])
+def test_the_scorer_accepts_exactly_the_setting_choices_the_instrument_declares(key):
+    spec = INSTRUMENTS[key]
+    answers = [values[-1] for values in spec.item_values]
+    for setting in spec.settings:
+        for value in setting.values:
+            score(key, answers, **{setting.name: value})
+        for wrong in ("other", 99, -1):
+            with pytest.raises(ValueError, match=f"{key}"):
+                score(key, answers, **{setting.name: wrong})

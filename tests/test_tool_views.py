@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import html
+import itertools
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
 from tests.conftest import ROOT
+from widgets import iop_week, progress, quadrant, screening_view, tool_views
 from widgets.choice_controls import ChoiceGroup
 from widgets.instruments import INSTRUMENTS
 from widgets.screening import score
@@ -252,3 +256,157 @@ def test_every_tool_choice_is_a_radio_group_not_toggle_buttons(make):
     view = make()
     controls = [c for c in view.children if isinstance(c, ChoiceGroup | ToggleButtons)]
     assert controls and all(isinstance(c, ChoiceGroup) for c in controls)
+
+
+# -- The form shows the model: one declaration of answers, settings and flow, read by scorer and form alike --
+
+def answer_patterns(key: str) -> list[list]:
+    """Lowest, highest and alternating answers; for yes/no instruments of up to 6 items, every combination."""
+    spec = INSTRUMENTS[key]
+    if spec.yes_no and spec.item_count <= 6:
+        return [list(p) for p in itertools.product((False, True), repeat=spec.item_count)]
+    lowest = [values[0] for values in spec.item_values]
+    highest = [values[-1] for values in spec.item_values]
+    return [lowest, highest, [h if n % 2 else lo for n, (lo, h) in enumerate(zip(lowest, highest, strict=True))]]
+
+
+def asked_on_screen(form) -> tuple[bool, ...]:
+    return tuple(c.layout.display != "none" for c in form.items)
+
+
+def answer_what_is_shown(form, values) -> None:
+    """Answer item by item as a learner would: an item the form hides cannot be answered."""
+    for control, value in zip(form.items, values, strict=True):
+        if control.layout.display != "none":
+            control.value = value
+
+
+@pytest.mark.parametrize("key", list(INSTRUMENTS))
+def test_the_form_offers_the_answers_and_settings_the_instrument_declares(key):
+    spec = INSTRUMENTS[key]
+    form = screening_form(key)
+    for number, control in enumerate(form.items, start=1):
+        assert control.options == list(spec.choices(number))
+        assert [v for _, v in control.options] == list(spec.item_values[number - 1])
+    assert list(form.options) == [s.name for s in spec.settings]
+    for setting in spec.settings:
+        control = form.options[setting.name]
+        assert control.description == setting.label and control.options == list(setting.choices)
+        assert control.value == setting.default
+
+
+@pytest.mark.parametrize("key", list(INSTRUMENTS))
+def test_the_form_asks_exactly_the_items_the_instrument_asks(key):
+    spec = INSTRUMENTS[key]
+    for pattern in answer_patterns(key):
+        form = screening_form(key)
+        assert asked_on_screen(form) == spec.asked(form.answers())
+        for number, value in enumerate(pattern, start=1):
+            if asked_on_screen(form)[number - 1]:
+                form.items[number - 1].value = value
+            answers = form.answers()
+            assert asked_on_screen(form) == spec.asked(answers), f"{key} {pattern}: after item {number}"
+            assert all(a is None for a, on in zip(answers, spec.asked(answers), strict=True) if not on)
+            for setting in spec.settings:
+                assert (form.options[setting.name].layout.display != "none") == setting.asked(answers)
+        for setting in spec.settings:
+            if setting.asked(form.answers()) and form.options[setting.name].value is None:
+                form.options[setting.name].value = setting.values[-1]
+        options = {s.name: form.options[s.name].value for s in spec.settings}
+        assert form.result == score(key, form.answers(), **options), f"{key} {pattern}"
+
+
+def test_changing_an_earlier_answer_hides_and_clears_what_the_flow_no_longer_asks():
+    spec = INSTRUMENTS["cssrs"]
+    form = screening_form("cssrs")
+    answer_what_is_shown(form, [True] * 6)
+    form.options["recent_behavior"].value = False
+    form.items[1].value = False
+    form.items[5].value = False
+    assert asked_on_screen(form) == spec.asked(form.answers()) == (True, True, False, False, False, True)
+    assert form.answers() == [True, False, None, None, None, False]
+    assert form.options["recent_behavior"].value is None
+    assert form.result == score("cssrs", form.answers())
+
+
+def test_the_form_module_names_no_instrument():
+    tree = ast.parse(Path(screening_view.__file__).read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef) and ast.get_docstring(node)}
+    literals = {node.value for node in ast.walk(tree)
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings}
+    assert not literals & set(INSTRUMENTS), "the form reads what to ask from the instrument, not from its key"
+    compared = [node for node in ast.walk(tree) if isinstance(node, ast.Compare)
+                for side in (node.left, *node.comparators) if isinstance(side, ast.Attribute) and side.attr == "key"]
+    assert not compared
+
+
+# -- One user action, one model call: a chart is drawn from the result the view already has ---------------
+
+def count_calls(monkeypatch, function, *modules) -> list:
+    """Replace `function` in each module with a wrapper that records its calls; returns the record."""
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return function(*args, **kwargs)
+
+    for module in modules:
+        monkeypatch.setattr(module, function.__name__, counted)
+    return calls
+
+
+def test_the_iop_builder_checks_the_week_once_per_action(monkeypatch):
+    builder = iop_week_builder([("group therapy", "Monday", 3)])
+    checks = count_calls(monkeypatch, iop_week.check_week, iop_week, tool_views)
+    builder.add_button.click()
+    assert len(checks) == 1 and builder.result.total == 6 and "Week total 6 hours" in builder.figure.alt_text
+    checks.clear()
+    builder.listing.children[0].click()
+    assert len(checks) == 1 and builder.result.total == 3
+    checks.clear()
+    builder.population.value = "adolescent"
+    assert len(checks) == 1 and "minimum of 6 hours" in builder.figure.alt_text
+    checks.clear()
+    builder.hours.value = 12
+    builder.add_button.click()
+    builder.add_button.click()  # the third 12-hour Monday session is refused, after one check
+    assert len(checks) == 2 and builder.result.total == 15
+    assert "Not added: Monday has more than 24 hours" in shown(builder.message)
+
+
+def test_the_progress_view_reads_the_trajectory_once_per_change(monkeypatch):
+    view = progress_view("phq9", [8, 12])
+    readings = count_calls(monkeypatch, progress.trajectory, progress, tool_views)
+    view.scores.value = "8, 12, 16"
+    assert len(readings) == 1 and "week 3 moved into moderately severe" in shown(view.message)
+    assert "week 3: 16 (moderately severe)" in view.figure.alt_text
+    readings.clear()
+    view.instrument.value = "gad7"
+    assert len(readings) == 1 and "week 3: 16 (severe)" in view.figure.alt_text
+
+
+def test_the_quadrant_view_places_a_client_once_per_press(monkeypatch):
+    view = quadrant_view([("Dana", "high", "low"), ("Rosa", "low", "high")])
+    placements = count_calls(monkeypatch, quadrant.place, quadrant, tool_views)
+    view.name.value, view.mental_health.value, view.substance_use.value = "Wren", "high", "high"
+    view.place_button.click()
+    assert len(placements) == 1 and "Wren: quadrant IV" in view.figure.alt_text
+    assert "Dana: quadrant II" in view.figure.alt_text and "Rosa: quadrant III" in view.figure.alt_text
+    placements.clear()
+    view.clear_button.click()
+    assert not placements and "No clients placed yet" in view.figure.alt_text
+
+
+@pytest.mark.parametrize("key", list(INSTRUMENTS))
+def test_the_screening_form_scores_once_per_answer(monkeypatch, key):
+    spec = INSTRUMENTS[key]
+    form = screening_form(key)
+    answer_what_is_shown(form, [values[-1] for values in spec.item_values])
+    for setting in spec.settings:
+        if setting.asked(form.answers()):
+            form.options[setting.name].value = setting.values[-1]
+    scores = count_calls(monkeypatch, score, screening_view)
+    gate = next(iter((spec.asked_if_yes or {}).values()), 1)
+    form.items[gate - 1].value = spec.item_values[gate - 1][0]  # for the C-SSRS, Q2 "no" also clears Q3-Q5
+    assert len(scores) == 1 and form.result is not None

@@ -115,3 +115,13 @@ def test_outside_any_course_folder_a_command_stops_and_says_how_to_choose_one(tm
     error = capsys.readouterr().err
     assert "is not inside a course folder" in error and "--course" in error
     assert not (tmp_path / "reports").exists()
+
+
+def test_releasing_a_module_the_course_does_not_have_stops_and_names_the_modules_it_has(tmp_path, capsys):
+    course = small_course(tmp_path / "course")
+    (course / "source" / "01-first").mkdir(parents=True)
+    write(course / "source" / "01-first" / "01-first.ipynb", "{}")
+    assert main(["release", "01-frist", "--course", str(course)]) == 2
+    error = capsys.readouterr().err
+    assert "01-frist: not a module of this course (source/ holds 01-first)" in error
+    assert not (course / "gradebook.db").exists()

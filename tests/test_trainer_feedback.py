@@ -35,6 +35,7 @@ from tests.feedback_pages import (
     pages_giving_the_key_away,
     questions_on_page,
 )
+from widgets.questions import read_module
 from widgets.trainer import demo
 from widgets.trainer.__main__ import main
 from widgets.trainer.feedback import (
@@ -48,7 +49,7 @@ from widgets.trainer.feedback import (
     release_decision,
 )
 from widgets.trainer.feedback_page import ANSWER_MIME, CRISIS_LINE, build_page
-from widgets.trainer.nbgrader_course import Course, read_module
+from widgets.trainer.nbgrader_course import Course
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "trainer" / "source"
@@ -234,18 +235,14 @@ def released(course: Course) -> list[str]:
 
 
 def fetch_feedback(course: Course, learner) -> list[Path]:
-    from nbgrader.exchange import ExchangeError
-
-    try:
-        folder = demo._exchange("fetch_feedback", course, learner, MODULE)
-    except ExchangeError:
+    folder = course.as_learner("fetch_feedback", learner.id, MODULE)
+    if folder is None:
         return []
     return sorted((folder / "feedback").glob("*/*.html"))
 
 
 def set_due(course: Course, when: dt.datetime) -> None:
-    with course.gradebook() as gb:
-        gb.update_or_create_assignment(MODULE, duedate=when)
+    course.set_due_date(MODULE, when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when)
 
 
 @pytest.fixture(scope="module")
@@ -261,19 +258,18 @@ def cohort(tmp_path_factory):
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     set_due(course, now + dt.timedelta(days=7))
     module = read_module(root / "source" / MODULE)
-    first = demo.Learner("ana.first", "Ana", "First", "", "strong")
-    meddler = demo.Learner("ben.meddler", "Ben", "Meddler", "", "average")
+    first = demo.SimulatedLearner("ana.first", "Ana", "First", "", "strong")
+    meddler = demo.SimulatedLearner("ben.meddler", "Ben", "Meddler", "", "average")
     for learner in (first, meddler):
-        path = demo._exchange("fetch", course, learner, MODULE) / f"{MODULE}.ipynb"
-        nb = nbformat.read(path, as_version=4)
-        demo.fill_notebook(nb, module, learner, first_module=False)
+        path = course.as_learner("fetch", learner.id, MODULE) / f"{MODULE}.ipynb"
+        nb = demo.fill_notebook(nbformat.read(path, as_version=4), module, learner, first_module=False)
         if learner is meddler:  # types markers of its own and deletes the written question
             answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution"))
             answer.source += "\n### BEGIN HIDDEN TESTS\n# what is behind this?"
             nb.cells = [c for c in nb.cells if not c.metadata.get("nbgrader", {}).get("task")]
             nb.cells.append(new_markdown_cell("Notes to self.\nBEGIN MARK SCHEME? what is that"))
         nbformat.write(nb, path)
-        demo._exchange("submit", course, learner, MODULE)
+        course.as_learner("submit", learner.id, MODULE)
 
     seen = {"grade": run("grade", "--course", str(root))}
     seen["released after grade"] = released(course)

@@ -13,10 +13,14 @@ import nbformat
 import pytest
 from traitlets.config import Config
 
+from widgets.questions import Module, Question, read_module
 from widgets.trainer import grading, report, stats
 from widgets.trainer.certificates import eligible, write_certificates
 from widgets.trainer.data import LATE, CohortData, Learner, Submission, load
-from widgets.trainer.nbgrader_course import Course, GradedItem, Module, read_module
+from widgets.trainer.nbgrader_course import Course
+
+# Its module-wide fixture is built once: every test of this file runs on one worker (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("trainer-report")
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_MODULE = ROOT / "tests" / "fixtures" / "trainer" / "source" / "01-practice-module"
@@ -25,13 +29,14 @@ FIXTURE_MODULE = ROOT / "tests" / "fixtures" / "trainer" / "source" / "01-practi
 def make_module(number: int, questions: int = 4, written_points: float = 0) -> Module:
     """A module whose question k assesses objective N.(k % 2 + 1); an optional written answer on N.1."""
     mid = f"{number:02d}-module"
-    items = [GradedItem(mid, mid, f"q{k}", 1.0, f"{number}.{k % 2 + 1}", False, number=k,
-                        question=f"Stem of question {k}?") for k in range(1, questions + 1)]
+    items = [Question(f"q{k}", "choice", 1.0, notebook=mid, number=k, text=f"### Question {k}\n\nStem of question {k}?",
+                      curriculum={"objective": f"{number}.{k % 2 + 1}"}) for k in range(1, questions + 1)]
     if written_points:
-        items.append(GradedItem(mid, mid, "q_written", written_points, f"{number}.1", True))
+        items.append(Question("q_written", "written", written_points, notebook=mid,
+                              curriculum={"objective": f"{number}.1"}))
     return Module(id=mid, number=number, title=f"Module {number} title", estimated_minutes=45,
                   objectives={f"{number}.1": "First objective", f"{number}.2": "Second objective"},
-                  notebooks=[], items=items)
+                  notebooks=[], questions=items)
 
 
 def sub(items: dict[str, float], max_score: float, pending=()) -> Submission:
@@ -247,7 +252,7 @@ def test_two_learners_with_the_same_name_are_told_apart_by_their_login(small):
 
 def test_each_question_is_read_with_its_number_and_first_words_from_its_question_cell():
     module = read_module(FIXTURE_MODULE)
-    labels = {item.grade_id: item.label for item in module.items}
+    labels = {item.grade_id: item.label for item in module.questions}
     assert labels["q1_definition"] == "Q1 · Which is a co-occurring disorder?"
     assert labels["q4_quadrant"].startswith("Q4 · High mental-health severity")
     # The written question takes its text from the question cell, not from "how your trainer marks it".
@@ -294,6 +299,63 @@ def test_a_safety_critical_objective_the_cohort_masters_raises_no_warning(small,
     summary = {r["objective"]: r for r in csv_rows(paths["objective summary"])}
     assert (summary["1.2"]["safety_critical"], summary["1.2"]["cohort_mastery_percent"]) == ("yes", "66.7")
     assert summary["1.2"]["flag"] == ""
+
+
+MARKUP = "<script>alert(1)</script> & co"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"
+
+
+def page_showing(text: str, folder: Path) -> str:
+    """The report of a cohort with `text` in every value the page takes from the course: the course id, a
+    module's folder name, title, objective and question, a roster name, a login shown for want of a name,
+    and concern texts. Drawn figures and the time of writing are left out (they differ from run to run)."""
+    module = make_module(1)
+    module.id = f"01-{text}"
+    module.title = f"Module title {text}"
+    module.objectives["1.2"] = f"Second objective {text}"
+    module.questions[2].text = f"### Question 3\n\nStem of question 3 {text}"
+    module.safety_critical = ["1.2"]
+    learners = {lr: Learner(lr, lr.title(), "Test") for lr in ("ana", "ben", "cy", "dee")}
+    learners["ben"].last_name = f"Test {text}"
+    login = f"zed{text}"
+    learners[login] = Learner(login)
+    data = CohortData(f"cohort {text}", {module.id: module}, learners)
+    data.submissions[module.id] = {
+        "ana": sub({"q1": 1, "q2": 1, "q3": 1, "q4": 1}, 4),
+        "ben": sub({"q1": 0, "q2": 1, "q3": 0, "q4": 1}, 4),
+        "cy": sub({"q1": 1, "q2": 0, "q3": 1, "q4": 1}, 4),
+    }
+    data.problems[module.id] = {}
+    data.concerns[module.id] = {
+        "cy": [grading.Concern(grading.CHANGED, "changed locked cell(s) q3", ("q3",)),
+               grading.Concern(LATE, text)],
+        "dee": [grading.Concern(grading.DAMAGED, text)],
+    }
+    page = report.write_report(course_at(folder), threshold=0.8, data=data)["html"].read_text()
+    page = re.sub(r"base64,[A-Za-z0-9+/=]+", "base64,", page)
+    return re.sub(r"Written \S+ \S+ UTC", "Written UTC", page)
+
+
+def test_names_titles_objectives_questions_and_concerns_are_escaped_wherever_the_page_shows_them(tmp_path):
+    plain, marked = page_showing("MARKER", tmp_path / "plain"), page_showing(MARKUP, tmp_path / "marked")
+    assert "<script" not in marked.lower()
+    # Every place that shows a value shows it escaped, and nothing else on the page changes.
+    assert marked == plain.replace("MARKER", ESCAPED)
+    # The values reach every part of the page: title, heading, warning, tables, figure texts, notes.
+    assert f"<title>Cohort report: cohort {ESCAPED}</title>" in marked
+    assert f"<h1>Cohort report: cohort {ESCAPED}</h1>" in marked
+    warning = marked[marked.index("<section class='warning'"):marked.index("</section>")]
+    assert f"Module title {ESCAPED}" in warning and f"Second objective {ESCAPED}" in warning
+    assert f"Below it: Ben Test {ESCAPED}." in warning
+    cells = re.findall(r"<td>(.*?)</td>", marked)
+    for shown in (f"Ben Test {ESCAPED}", f"zed{ESCAPED}", f"Module 1 · Module title {ESCAPED}",
+                  f"Second objective {ESCAPED}", f"Q3 · Stem of question 3 {ESCAPED}", ESCAPED):
+        assert shown in cells, shown
+    assert any(f"Changed the locked cell(s) of Q3 · Stem of question 3 {ESCAPED}." in c for c in cells)
+    assert f"1.2 Second objective {ESCAPED}: 0.0%" in cells
+    captions = " ".join(re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", marked))
+    assert f"01-{ESCAPED}:" in captions and f"Ben Test {ESCAPED} (1.2)" in captions and f"zed{ESCAPED}" in captions
+    assert f"graded submissions (Module 1 · Module title {ESCAPED}) these" in " ".join(marked.split())
 
 
 @pytest.fixture(scope="module")

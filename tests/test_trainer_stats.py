@@ -141,3 +141,28 @@ def test_score_bands_count_each_learner_once_with_full_marks_in_the_top_band():
 def test_summary_gives_the_median_of_an_even_count_as_the_middle_mean():
     assert stats.summary([0.2, 0.4, 0.6, 1.0]) == {"n": 4, "mean": pytest.approx(0.55), "median": pytest.approx(0.5),
                                                    "min": 0.2, "max": 1.0}
+
+
+def test_summary_gives_the_median_of_an_odd_count_as_the_middle_value():
+    assert stats.summary([1.0, 0.2, 0.6]) == {"n": 3, "mean": pytest.approx(0.6), "median": 0.6, "min": 0.2, "max": 1.0}
+
+
+def test_summary_and_mean_refuse_no_values():
+    with pytest.raises(ValueError):
+        stats.summary([])
+    with pytest.raises(ValueError):
+        stats.mean([])
+
+
+@pytest.mark.parametrize("constant", [0.0, 1.0, 0.5, 0.7, 1 / 3, 0.1])
+def test_pearson_is_undefined_when_a_variable_does_not_vary(constant):
+    varying = [i % 3 for i in range(12)]
+    assert stats.pearson([constant] * 12, varying) is None
+    assert stats.pearson(varying, [constant] * 12) is None
+
+
+def test_pearson_is_undefined_for_fewer_than_two_pairs_and_refuses_lists_of_different_lengths():
+    assert stats.pearson([], []) is None
+    assert stats.pearson([1.0], [0.0]) is None
+    with pytest.raises(ValueError, match="same length"):
+        stats.pearson([0.0, 1.0], [1.0])

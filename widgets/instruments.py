@@ -1,7 +1,9 @@
 """Screening instruments as data: items, allowed answers, band tables and the sources behind them.
 
 One source of truth for scoring (widgets.screening), the forms (widgets.screening_view), the progress
-chart (widgets.progress) and the tests. Every number here is in section 5 of the clinical reference (the
+chart (widgets.progress) and the tests. An instrument declares its items and their answers (`choices`), the
+screener's flow (`asked`: which items are asked given the earlier answers) and the settings or follow-up
+questions scoring takes besides the items (`settings`); the scorer and the form both read these. Every number here is in section 5 of the clinical reference (the
 PHQ-9 proposed treatment actions in section 14.2); a rule the reference marks [S] carries `reported_by`
 (or `action_reported_by` when only the action is [S]), the attribution the learner reads with it.
 
@@ -11,6 +13,7 @@ questions themselves (`Instrument.official_form`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 RATING_0_3 = (0, 1, 2, 3)
@@ -20,6 +23,11 @@ YES_NO = (False, True)
 # The response wording printed on the PHQ-9 and GAD-7 (0 "not at all" ... 3 "nearly every day") and the PCL-5.
 PHQ_GAD_ANSWERS = {0: "Not at all", 1: "Several days", 2: "More than half the days", 3: "Nearly every day"}
 PCL5_ANSWERS = {0: "Not at all", 1: "A little bit", 2: "Moderately", 3: "Quite a bit", 4: "Extremely"}
+YES_NO_ANSWERS = (("No", False), ("Yes", True))
+
+# Crisis lines, word for word (sections 7, 13 and 14.4): 988 [CDCR-988]; 911 for immediate danger [WY-988].
+CRISIS_LINE = "988 Suicide & Crisis Lifeline: free, confidential and available 24/7 by call, text or chat."
+EMERGENCY_LINE = "If the client is in immediate danger, call 911."
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,30 @@ class Band:
 
 
 @dataclass(frozen=True)
+class Setting:
+    """Something scoring takes besides the items: a cut-off to use, or a follow-up question of the screener."""
+
+    name: str  # the keyword `score` takes it as
+    label: str  # the question the form asks
+    choices: tuple[tuple[str, object], ...]  # (wording, value), in the order shown
+    short_name: str  # how "Still to answer" names it
+    default: object = None
+    follows_yes_to: int | None = None  # a follow-up: asked after the items, only when this item is "yes"
+
+    @property
+    def values(self) -> tuple:
+        return tuple(value for _, value in self.choices)
+
+    def allows(self, value) -> bool:
+        """Whether value is one of the choices (True and 1 are not the same answer here)."""
+        return any(value == v and isinstance(value, bool) == isinstance(v, bool) for v in self.values)
+
+    def asked(self, answers: Sequence) -> bool:
+        """Whether the question is asked, given the answers to the items (None = not answered)."""
+        return self.follows_yes_to is None or answers[self.follows_yes_to - 1] is True
+
+
+@dataclass(frozen=True)
 class Instrument:
     key: str
     name: str
@@ -57,6 +89,10 @@ class Instrument:
     reverse_items: frozenset[int] = frozenset()  # 1-based items where "no" scores the point
     # How a result states `positive`; the AUDIT has zones, not a positive screen, so it says what this tool means.
     positive_wording: str = "{yes} screen ({at} or more is positive)."
+    settings: tuple[Setting, ...] = ()
+    asked_if_yes: dict[int, int] | None = None  # item -> the earlier item that must be "yes" for it to be asked
+    running_total: bool = True  # False where the result is a risk level, not a total of points
+    form_note: str = ""  # said at the top of the form; **words** are shown in bold
 
     @property
     def item_count(self) -> int:
@@ -69,6 +105,31 @@ class Instrument:
     @property
     def max_total(self) -> int:
         return sum(max(values) for values in self.item_values)
+
+    def choices(self, number: int) -> tuple[tuple[str, object], ...]:
+        """Item `number`'s answers as (wording, value), in the order the form offers them."""
+        values = self.item_values[number - 1]
+        if values == YES_NO:
+            return YES_NO_ANSWERS
+        labels = self.answer_labels or {}
+        return tuple((f"{v} {labels[v]}" if v in labels else str(v), v) for v in values)
+
+    def asked(self, answers: Sequence) -> tuple[bool, ...]:
+        """Which items are asked, given the answers so far (None = not answered): an item that follows a
+        "yes" is asked only once that earlier item is answered "yes".
+
+        >>> INSTRUMENTS["cssrs"].asked([True, False, None, None, None, None])
+        (True, True, False, False, False, True)
+        """
+        gates = self.asked_if_yes or {}
+        return tuple(number not in gates or answers[gates[number] - 1] is True
+                     for number in range(1, self.item_count + 1))
+
+    def setting(self, name: str) -> Setting:
+        for setting in self.settings:
+            if setting.name == name:
+                return setting
+        raise KeyError(f"{self.key}: no setting {name!r}")
 
     def band_for(self, total: int) -> Band:
         for band in self.bands:
@@ -113,6 +174,13 @@ PCL5_CLUSTER_MINIMUM = {"B": 1, "C": 1, "D": 2, "E": 2}
 PCL5_CUTOFF_RANGE = (31, 33)
 CSSRS_QUESTIONS = ("Wish to be dead", "Suicidal thoughts", "Thoughts of a method", "Intent without plan",
                    "Intent with plan", "Suicidal behavior")
+# The screener's flow (reported by a copy of the screener text): Q3-Q5 only after a "yes" to Q2; Q6 always.
+CSSRS_FLOW_ITEMS = {3: 2, 4: 2, 5: 2}
+CSSRS_BEHAVIOR_ITEM = 6
+
+AUDITC_POSITIVE_AT = {"male": 4, "female": 3}
+AUDIT_NEXT_HIGHER = {"2+ on Q4-6": (range(4, 7), 2), "4 on Q9-10": (range(9, 11), 4)}
+CAGEAID_THRESHOLDS = (1, 2)
 
 INSTRUMENTS: dict[str, Instrument] = {
     "phq9": Instrument(
@@ -131,7 +199,9 @@ INSTRUMENTS: dict[str, Instrument] = {
                                            "response to therapy, expedited referral to a mental health specialist for "
                                            "psychotherapy and/or collaborative management"))),
         positive_at=10, answer_labels=PHQ_GAD_ANSWERS,
-        positive_wording="{yes} screen for depression ({at} or more is positive)."),
+        positive_wording="{yes} screen for depression ({at} or more is positive).",
+        form_note=("Item 9 (thoughts of death or self-harm) is read on its own, whatever the total: any answer above 0 "
+                   "shows a **Safety first** box with what to do now.")),
     "gad7": Instrument(
         "gad7", "GAD-7", "anxiety", "GAD-7 (Spitzer et al., Arch Intern Med 2006;166:1092-1097)",
         ("Feeling nervous, anxious or on edge", "Not able to stop or control worrying", "Worrying too much",
@@ -158,7 +228,8 @@ INSTRUMENTS: dict[str, Instrument] = {
     "auditc": Instrument(
         "auditc", "AUDIT-C", "alcohol use", "AUDIT-C: the first three (consumption) questions of the WHO AUDIT",
         ("How often you drink", "Drinks on a typical day", "How often 6 or more drinks"),
-        (RATING_0_4,) * 3, ("AUDITC-DELANEY", "AUDITC-EMH")),
+        (RATING_0_4,) * 3, ("AUDITC-DELANEY", "AUDITC-EMH"),
+        settings=(Setting("sex", "Sex (the cut-off differs)", (("Female", "female"), ("Male", "male")), "sex"),)),
     "dast10": Instrument(
         "dast10", "DAST-10", "drug use (not alcohol), past 12 months",
         "DAST-10 (Skinner HA, Addictive Behaviors 1982;7(4):363-371)",
@@ -174,19 +245,25 @@ INSTRUMENTS: dict[str, Instrument] = {
     "pcl5": Instrument(
         "pcl5", "PCL-5", "PTSD symptoms, past month", "PTSD Checklist for DSM-5 (PCL-5), Weathers et al. 2013, National Center for PTSD",
         _PCL5_LABELS, (RATING_0_4,) * 20, ("PCL5-ACG", "PCL5-ISTSS", "PCL5-REVIEW"),
-        positive_at=PCL5_CUTOFF_RANGE[1], answer_labels=PCL5_ANSWERS),
+        positive_at=PCL5_CUTOFF_RANGE[1], answer_labels=PCL5_ANSWERS,
+        settings=(Setting("cutoff", f"Cut-off (the source gives {PCL5_CUTOFF_RANGE[0]}-{PCL5_CUTOFF_RANGE[1]})",
+                          tuple((str(c), c) for c in range(PCL5_CUTOFF_RANGE[0], PCL5_CUTOFF_RANGE[1] + 1)),
+                          "cut-off", default=PCL5_CUTOFF_RANGE[1]),)),
     "cageaid": Instrument(
         "cageaid", "CAGE-AID", "alcohol and drug use", "CAGE-AID (Brown RL, Rounds LA, Wisconsin Medical Journal 1995;94(3):135-140)",
         ("Cut down", "Annoyed", "Guilty", "Eye-opener"), (YES_NO,) * 4, ("CAGEAID-FORM", "CAGEAID-OPR"),
-        positive_at=1),
+        positive_at=CAGEAID_THRESHOLDS[0],
+        settings=(Setting("threshold", "Positive at", tuple((f"{t} or more yes", t) for t in CAGEAID_THRESHOLDS),
+                          "positive at", default=CAGEAID_THRESHOLDS[0]),)),
     "cssrs": Instrument(
         "cssrs", "C-SSRS Screener", "suicide risk", "Columbia-Suicide Severity Rating Scale (C-SSRS), Screener version",
-        CSSRS_QUESTIONS, (YES_NO,) * 6, ("CSSRS-NINDS", "CSSRS-COL-TRIAGE", "CSSRS-WORKFLOW", "CSSRS-FORM")),
+        CSSRS_QUESTIONS, (YES_NO,) * 6, ("CSSRS-NINDS", "CSSRS-COL-TRIAGE", "CSSRS-WORKFLOW", "CSSRS-FORM"),
+        settings=(Setting("recent_behavior", "6b. Was that behavior within the past 3 months?", YES_NO_ANSWERS, "6b",
+                          follows_yes_to=CSSRS_BEHAVIOR_ITEM),),
+        asked_if_yes=CSSRS_FLOW_ITEMS, running_total=False,
+        form_note=(f"Q3 to Q5 appear only when Q2 is yes. Any \"yes\" shows a **Safety first** box with what to do "
+                   f"now. Where to get help: **{CRISIS_LINE}** {EMERGENCY_LINE}")),
 }
-
-AUDITC_POSITIVE_AT = {"male": 4, "female": 3}
-AUDIT_NEXT_HIGHER = {"2+ on Q4-6": (range(4, 7), 2), "4 on Q9-10": (range(9, 11), 4)}
-CAGEAID_THRESHOLDS = (1, 2)
 
 
 def instrument(key: str) -> Instrument:

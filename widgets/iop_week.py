@@ -1,5 +1,8 @@
 """An IOP week: sessions (kind, day, hours) added up and checked against the IOP minimum hours.
 
+`check_week` is the model; `draw_week` draws a WeekCheck it is given, so a view checks a week once and shows
+that result (`week_chart` checks and draws in one call).
+
 The minimum is 9 hours a week for adults and 6 for adolescents (SAMHSA Advisory citing ASAM 3rd ed.) [A2].
 The Virginia Medicaid regulation puts IOP (Level 2.1) at 9-19 hours a week for adults and 6-19 for children
 and adolescents [VA-DMAS-2.1], and partial hospitalization (Level 2.5) at 20 or more [VA-DMAS-2.5].
@@ -13,7 +16,7 @@ sets at least 3 service hours a day and 9-19 a week [VA-DBHDS-2.1].
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -35,7 +38,9 @@ WHAT_COUNTS_SOURCES = ("VA-DMAS-2.1", "VA-DBHDS-2.1")
 
 
 @dataclass(frozen=True)
-class Session:
+class ScheduledSession:
+    """One session of the week: its kind, its day and its length in hours."""
+
     kind: str
     day: str
     hours: float
@@ -67,12 +72,13 @@ class WeekCheck:
     hours_by_day: dict[str, float]
     message: str
     sources: tuple[str, ...]
+    sessions: tuple[ScheduledSession, ...] = ()  # the week that was checked, in the order given
 
 
-def _sessions(sessions: Iterable) -> list[Session]:
+def _sessions(sessions: Iterable) -> list[ScheduledSession]:
     made = []
     for item in sessions:
-        made.append(item if isinstance(item, Session) else Session(*item))
+        made.append(item if isinstance(item, ScheduledSession) else ScheduledSession(*item))
     for day in DAYS:
         if sum(s.hours for s in made if s.day == day) > 24:
             raise ValueError(f"iop week: {day} has more than 24 hours of sessions")
@@ -80,7 +86,8 @@ def _sessions(sessions: Iterable) -> list[Session]:
 
 
 def check_week(sessions: Iterable, population: str = "adult") -> WeekCheck:
-    """Add up a week of sessions ((kind, day, hours) tuples or Session objects) and check the IOP minimum."""
+    """Add up a week of sessions ((kind, day, hours) tuples or ScheduledSession objects) and check the IOP
+    minimum."""
     if population not in MINIMUM_HOURS:
         raise ValueError(f'iop week: population must be "adult" or "adolescent"; got {population!r}')
     made = _sessions(sessions)
@@ -108,18 +115,22 @@ def check_week(sessions: Iterable, population: str = "adult") -> WeekCheck:
                    f"week). {rule}")
     sources = tuple(dict.fromkeys(sources + WHAT_COUNTS_SOURCES))
     return WeekCheck(population, total, minimum, total >= minimum, total >= PARTIAL_HOSPITALIZATION_HOURS,
-                     by_day, f"{message} {WHAT_COUNTS}", sources)
+                     by_day, f"{message} {WHAT_COUNTS}", sources, tuple(made))
 
 
-def _kinds(made: list[Session]) -> list[str]:
+def _kinds(made: Sequence[ScheduledSession]) -> list[str]:
     ordered = [k for k in SESSION_KINDS if any(s.kind == k for s in made)]
     return ordered + sorted({s.kind for s in made} - set(ordered))
 
 
 def week_chart(sessions: Iterable, population: str = "adult", title: str = "IOP week") -> AccessibleFigure:
-    """Hours by day stacked by session kind, beside the week's total against the minimum."""
-    made = _sessions(sessions)
-    result = check_week(made, population)
+    """Check a week of sessions and draw it (see draw_week)."""
+    return draw_week(check_week(sessions, population), title)
+
+
+def draw_week(result: WeekCheck, title: str = "IOP week") -> AccessibleFigure:
+    """A checked week as hours by day stacked by session kind, beside the week's total against the minimum."""
+    made = result.sessions
     kinds = _kinds(made)
     with plt.rc_context({"font.size": FONT_SIZE, "hatch.linewidth": 1.2}):
         fig = new_figure(10.5, 5.0, axes=False)

@@ -2,10 +2,9 @@
 
 What the Validate and Submit buttons show comes from here (widgets/learner_server.py serves it). The notebook
 is read as text (nbformat) and each answer line parsed (ast), so a check is fast and a learner's code never
-runs. Each graded question is found from nbgrader's cell metadata: the locked check cell (`check_choice(...)`,
-`check_choices(...)` or `check_number(...)`, read with the trainer tools' own reader), its answer cell (the
-check's grade id + "_answer") and, for a written question, the task cell and the markdown cell whose
-`curriculum.written_answer` names it. An answer in the wrong form gets the same sentence the check cell itself
+runs. The graded questions are read with the course's one reader of questions (widgets/questions.py): the
+locked check cell (`check_choice(...)`, `check_choices(...)` or `check_number(...)`), its answer cell and, for
+a written question, the task cell and the markdown cell whose `curriculum.written_answer` names it. An answer in the wrong form gets the same sentence the check cell itself
 prints (widgets.checks, widgets.friendly_errors).
 
 Whether an answer is right is never said here: that is decided when the trainer grades the module.
@@ -24,7 +23,8 @@ from pathlib import Path
 import nbformat
 
 from widgets import checks, friendly_errors
-from widgets.trainer.nbgrader_course import _test_calls as check_call
+from widgets.questions import Question, is_answer_cell, number_in, questions
+from widgets.questions import assigned_value as _assignment
 
 # What a written answer cell holds until the learner writes in it: the course's stub (nbgrader_config.py's
 # ClearSolutions.text_stub), the course's earlier stub and nbgrader's default.
@@ -53,18 +53,34 @@ UNREADABLE = ("This notebook could not be read, so it could not be checked. It m
 
 
 @dataclass
-class Question:
-    """One graded question as the learner's notebook holds it."""
+class Answer:
+    """One graded question of the learner's notebook, and the cell that holds the learner's answer."""
 
     number: int
-    written: bool = False
-    variable: str | None = None      # qN_answer; for a written question, its task cell's grade id
-    kind: str | None = None          # choice, choices or number (from the check cell)
-    options: list | None = None
-    range: tuple | None = None
-    check_index: int | None = None   # the locked check cell's position
-    check_id: str | None = None      # and its grade id (its answer cell's is this + "_answer")
-    answer_cell: object = None       # the answer cell (code), or the written answer cell (markdown)
+    question: Question | None = None  # None when only its answer cell is left
+    answer_cell: object = None        # the answer cell (code), or the written answer cell (markdown)
+
+    @property
+    def written(self) -> bool:
+        return bool(self.question and self.question.written)
+
+    @property
+    def variable(self) -> str:
+        return (self.question and self.question.variable) or f"q{self.number}_answer"
+
+    @property
+    def kind(self) -> str | None:
+        """choice, choices or number, read from the check cell; None when the check cannot be read."""
+        kind = self.question.kind if self.question else None
+        return kind if kind in CHECKS else None
+
+    @property
+    def options(self) -> list | None:
+        return self.question.allowed if self.question else None
+
+    @property
+    def range(self) -> tuple | None:
+        return self.question.range if self.question else None
 
 
 @dataclass
@@ -136,11 +152,6 @@ def _written_empty_sentence(numbers: list[int]) -> str:
     return f"your written answers ({in_words(numbers)}) are still empty"
 
 
-def _number(name: str | None) -> int | None:
-    match = QUESTION_NUMBER.match(name or "")
-    return int(match[1]) if match else None
-
-
 def _nbgrader(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {}) or {}
 
@@ -150,7 +161,7 @@ def _quoted(options) -> str:
     return ", ".join(items[:-1]) + " or " + items[-1] if len(items) > 1 else items[0]
 
 
-def _what_to_type(question: Question) -> str:
+def _what_to_type(question: Answer) -> str:
     if question.kind == "choice":
         return f"one of {_quoted(question.options)}, in quotes"
     if question.kind == "choices":
@@ -164,73 +175,37 @@ def _what_to_type(question: Question) -> str:
 # -- one notebook ------------------------------------------------------------------------------------------
 
 
-def find_questions(nb) -> tuple[dict[int, Question], list[tuple[int, str]]]:
+def find_questions(nb) -> tuple[dict[int, Answer], list[tuple[int, str]]]:
     """The notebook's graded questions by number, and (number, problem) for questions whose check is gone."""
-    questions: dict[int, Question] = {}
-    answer_cells: dict[str, object] = {}
-    written_cells: dict[str, object] = {}
+    found: dict[int, Answer] = {}
+    for question in questions(nb):
+        if question.number is None:
+            continue
+        answer = found.setdefault(question.number, Answer(question.number, question))
+        if "answer" in question.cells:
+            answer.answer_cell = nb.cells[question.cells["answer"]]
+        elif not question.written:
+            answer.answer_cell = _answer_typed_elsewhere(nb, question)
     problems: list[tuple[int, str]] = []
-    for index, cell in enumerate(nb.cells):
-        meta = _nbgrader(cell)
-        written_for = (cell.get("metadata", {}).get("curriculum") or {}).get("written_answer")
-        if written_for:
-            written_cells[written_for] = cell
-        if meta.get("solution") and not meta.get("grade") and meta.get("grade_id"):
-            answer_cells[meta["grade_id"]] = cell
-        elif meta.get("task") and _number(meta.get("grade_id")) is not None:
-            number = _number(meta["grade_id"])
-            questions[number] = Question(number, written=True, variable=meta["grade_id"])
-        elif meta.get("grade") and not meta.get("solution") and meta.get("grade_id"):
-            entry = check_call(cell.source) if cell.cell_type == "code" else None
-            number = _number(entry["variable"]) if entry else _number(meta["grade_id"])
-            if number is None:
-                continue
-            question = questions.setdefault(number, Question(number, variable=f"q{number}_answer"))
-            question.check_index = index
-            if entry:
-                question.variable, question.kind = entry["variable"], entry["kind"]
-                question.options, question.range = entry["options"], entry["range"]
-            question.check_id = meta["grade_id"]
-    for grade_id, cell in answer_cells.items():
-        number = _number(grade_id)
-        if number is not None and number not in questions:
+    for cell in nb.cells:
+        number = number_in(_nbgrader(cell).get("grade_id")) if is_answer_cell(cell) else None
+        if number is not None and number not in found:
             # An answer cell whose check cell is gone: the question still counts.
-            questions[number] = Question(number, variable=f"q{number}_answer", answer_cell=cell)
+            found[number] = Answer(number, None, answer_cell=cell)
             problems.append((number, f"Question {number}: {CHANGED_PART}"))
-    for question in questions.values():
-        if question.written:
-            question.answer_cell = written_cells.get(question.variable)
-        elif question.check_id is not None:
-            question.answer_cell = (answer_cells.get(f"{question.check_id}_answer")
-                                    or _answer_typed_elsewhere(nb, question))
-    return questions, problems
+    return found, problems
 
 
 def _answer_typed_elsewhere(nb, question: Question):
     """A plain code cell above the check that gives the answer (a learner who replaced a deleted answer cell)."""
-    for cell in reversed(nb.cells[:question.check_index]):
-        if cell.cell_type == "code" and _assignment(cell.source, question.variable) is not None:
+    variable = question.variable or f"q{question.number}_answer"
+    for cell in reversed(nb.cells[:question.cells["graded"]]):
+        if cell.cell_type == "code" and _assignment(cell.source, variable) is not None:
             return cell
     return None
 
 
-def _assignment(source: str, variable: str | None):
-    """The value node of the last top-level `variable = ...` in source, or None (also for unreadable code)."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None
-    found = None
-    for statement in tree.body:
-        if isinstance(statement, ast.Assign):
-            if any(isinstance(t, ast.Name) and t.id == variable for t in statement.targets):
-                found = statement.value
-        elif isinstance(statement, ast.AnnAssign) and getattr(statement.target, "id", None) == variable:
-            found = statement.value
-    return found
-
-
-def answer_problem(question: Question) -> str | None | bool:
+def answer_problem(question: Answer) -> str | None | bool:
     """For an answer cell: a plain problem sentence, True when unanswered, or None when in the right form."""
     cell, variable, n = question.answer_cell, question.variable, question.number
     if cell is None:
@@ -285,7 +260,7 @@ def written_is_empty(cell, stubs: Iterable[str] = WRITTEN_STUBS) -> bool:
     return not text or text in {s.strip() for s in stubs}
 
 
-def written_problem(question: Question) -> str | None:
+def written_problem(question: Answer) -> str | None:
     cell = question.answer_cell
     if cell is not None and cell.cell_type != "markdown":
         return (f"Question {question.number}: the cell for your written answer has been turned into a "
@@ -304,7 +279,7 @@ def changed_parts(nb) -> list[tuple[int | None, str]]:
         if not (is_locked(cell) and "checksum" in meta):
             continue
         if compute_checksum(cell) != meta["checksum"] or meta.get("cell_type", cell.cell_type) != cell.cell_type:
-            number = _number(meta.get("grade_id"))
+            number = number_in(meta.get("grade_id"))
             if number not in where:
                 where.append(number)
     sentences = [(n, f"Question {n}: {CHANGED_PART}") for n in sorted(n for n in where if n is not None)]

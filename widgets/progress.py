@@ -1,14 +1,18 @@
 """Repeated PHQ-9 or GAD-7 totals read as a trajectory across the instrument's severity bands.
 
 The bands are the scoring tables in widgets.instruments (one source of truth with widgets.screening);
-this module adds no threshold of its own. `band_changes` says where a score moved into another band and
-whether that band is worse; `progress_chart` draws the scores on the shaded bands.
+this module adds no threshold of its own. `trajectory` checks the scores once and says where a score moved
+into another band and whether that band is worse (`band_changes` gives just those moves); `draw_trajectory`
+draws a Trajectory on the shaded bands, and `progress_chart` does both in one call.
 
 A PHQ-9 total hides item 9 (thoughts of death or self-harm), which is judged on its own: `reminder` gives
 the sentence every PHQ-9 trajectory is shown with, so a falling total is never read as "no risk".
 
     >>> [c.to_band for c in band_changes("phq9", [8, 12, 11])]
     ['moderate']
+    >>> moves = trajectory("gad7", [12, 8], weeks=[1, 4]).changes
+    >>> [(c.from_week, c.to_week, c.to_band, c.worse) for c in moves]
+    [(1, 4, 'mild', False)]
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 
 from widgets.figures import FONT_SIZE, PALETTE, AccessibleFigure, new_figure
-from widgets.instruments import instrument
+from widgets.instruments import Instrument, instrument
 
 PROGRESS_INSTRUMENTS = ("phq9", "gad7")
 # Section 14.1: item 9 is judged on its own, whatever the total; the steps are those of widgets.screening.
@@ -64,8 +68,34 @@ def reminder(instrument_key: str) -> str:
     return ITEM9_REMINDER if instrument_key == "phq9" else ""
 
 
-def band_changes(instrument_key: str, scores: Sequence[int], weeks: Sequence[int] | None = None) -> list[BandChange]:
-    """Each move from one band to another between consecutive scores (weeks default to 1, 2, 3 ...)."""
+@dataclass(frozen=True)
+class Trajectory:
+    """Checked weekly totals of one instrument and the band moves between them."""
+
+    spec: Instrument
+    scores: tuple[int, ...]
+    weeks: tuple[int, ...]
+    changes: tuple[BandChange, ...]
+
+    @property
+    def description(self) -> str:
+        """The scores and band moves in words: the chart's text alternative."""
+        spec = self.spec
+        if not self.scores:
+            return f"No {spec.name} scores yet."
+        listed = "; ".join(f"week {w}: {s} ({spec.band_for(s).name})"
+                           for w, s in zip(self.weeks, self.scores, strict=True))
+        moves = [f"week {c.from_week} to {c.to_week}: {c.from_band} to {c.to_band} "
+                 f"({'worse' if c.worse else 'better'})" for c in self.changes]
+        bands = ", ".join(f"{b.name} {b.low}-{b.high}" for b in spec.bands)
+        attribution = f" The bands are {spec.bands[0].reported_by}." if spec.bands[0].reported_by else ""
+        return (f"{spec.name} totals by week on the severity bands ({bands}).{attribution} Scores: {listed}. "
+                + (f"Band moves: {'; '.join(moves)}." if moves else "No band moves."))
+
+
+def trajectory(instrument_key: str, scores: Sequence[int], weeks: Sequence[int] | None = None) -> Trajectory:
+    """Check the scores (weeks default to 1, 2, 3 ...) and find each move from one band to another between
+    consecutive scores."""
     spec, scores, weeks = _checked(instrument_key, scores, weeks)
     changes = []
     for (w1, s1), (w2, s2) in zip(zip(weeks, scores, strict=True), zip(weeks[1:], scores[1:], strict=True),
@@ -74,27 +104,28 @@ def band_changes(instrument_key: str, scores: Sequence[int], weeks: Sequence[int
         if b1 != b2:
             worse = spec.band_index(b2.name) > spec.band_index(b1.name)
             changes.append(BandChange(w1, w2, s1, s2, b1.name, b2.name, worse))
-    return changes
+    return Trajectory(spec, tuple(scores), tuple(weeks), tuple(changes))
+
+
+def band_changes(instrument_key: str, scores: Sequence[int], weeks: Sequence[int] | None = None) -> list[BandChange]:
+    """Each move from one band to another between consecutive scores (weeks default to 1, 2, 3 ...)."""
+    return list(trajectory(instrument_key, scores, weeks).changes)
 
 
 def describe(instrument_key: str, scores: Sequence[int], weeks: Sequence[int] | None = None) -> str:
     """The scores and band moves in words: the chart's text alternative."""
-    spec, scores, weeks = _checked(instrument_key, scores, weeks)
-    if not scores:
-        return f"No {spec.name} scores yet."
-    listed = "; ".join(f"week {w}: {s} ({spec.band_for(s).name})" for w, s in zip(weeks, scores, strict=True))
-    moves = [f"week {c.from_week} to {c.to_week}: {c.from_band} to {c.to_band} "
-             f"({'worse' if c.worse else 'better'})" for c in band_changes(instrument_key, scores, weeks)]
-    bands = ", ".join(f"{b.name} {b.low}-{b.high}" for b in spec.bands)
-    attribution = f" The bands are {spec.bands[0].reported_by}." if spec.bands[0].reported_by else ""
-    return (f"{spec.name} totals by week on the severity bands ({bands}).{attribution} Scores: {listed}. "
-            + (f"Band moves: {'; '.join(moves)}." if moves else "No band moves."))
+    return trajectory(instrument_key, scores, weeks).description
 
 
 def progress_chart(instrument_key: str, scores: Sequence[int], weeks: Sequence[int] | None = None,
                    title: str | None = None) -> AccessibleFigure:
+    """Check the scores and draw them (see draw_trajectory)."""
+    return draw_trajectory(trajectory(instrument_key, scores, weeks), title)
+
+
+def draw_trajectory(result: Trajectory, title: str | None = None) -> AccessibleFigure:
     """The scores as a line on the instrument's shaded bands; a move into a worse band gets a labelled marker."""
-    spec, scores, weeks = _checked(instrument_key, scores, weeks)
+    spec, scores, weeks = result.spec, list(result.scores), list(result.weeks)
     title = title or f"{spec.name} scores by week"
     with plt.rc_context({"font.size": FONT_SIZE}):
         fig, ax = new_figure(8.5, 4.8)
@@ -110,7 +141,7 @@ def progress_chart(instrument_key: str, scores: Sequence[int], weeks: Sequence[i
                     label="score")
             for week, value in zip(weeks, scores, strict=True):
                 ax.annotate(str(value), (week, value), xytext=(0, 9), textcoords="offset points", ha="center")
-            worse = [c for c in band_changes(instrument_key, scores, weeks) if c.worse]
+            worse = [c for c in result.changes if c.worse]
             if worse:
                 ax.plot([c.to_week for c in worse], [c.to_score for c in worse], linestyle="none", marker="^",
                         markersize=15, markerfacecolor="none", markeredgecolor=PALETTE["vermillion"],
@@ -127,4 +158,4 @@ def progress_chart(instrument_key: str, scores: Sequence[int], weeks: Sequence[i
         ax.set_xlabel("Week")
         ax.set_ylabel(f"{spec.name} total")
         ax.set_title(title)
-    return AccessibleFigure.from_matplotlib(fig, title, describe(instrument_key, scores, weeks))
+    return AccessibleFigure.from_matplotlib(fig, title, result.description)

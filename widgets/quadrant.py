@@ -3,13 +3,16 @@
 TIP 42 (2005), Figure 2-1 "Level of Care Quadrants" [T42-05-FIG21] defines the quadrants by low versus
 high severity of each disorder; this module invents no severity scale beyond "low" and "high".
 
+`place` is the model; `draw_placements` charts clients already placed, so a view places each client once
+(`quadrant_chart` places and charts in one call).
+
     >>> place("high", "low").quadrant
     'II'
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -99,9 +102,16 @@ MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 _CELL = {"I": (0, 0), "II": (0, 1), "III": (1, 0), "IV": (1, 1)}
 
 
-def quadrant_chart(clients: Iterable[tuple[str, str, str]], title: str = "Clients in the four quadrants"):
-    """Chart named clients, each (name, mental-health severity, substance-use severity); an AccessibleFigure."""
-    placed = [(str(name), place(mh, su)) for name, mh, su in clients]
+def quadrant_chart(clients: Iterable[tuple[str, str, str]],
+                   title: str = "Clients in the four quadrants") -> AccessibleFigure:
+    """Place named clients, each (name, mental-health severity, substance-use severity), and chart them."""
+    return draw_placements([(str(name), place(mh, su)) for name, mh, su in clients], title)
+
+
+def draw_placements(placed: Sequence[tuple[str, Placement]],
+                    title: str = "Clients in the four quadrants") -> AccessibleFigure:
+    """Chart clients already placed, each (name, Placement); an AccessibleFigure. A ValueError when more
+    clients share a quadrant than its cell can show."""
     for numeral in QUADRANTS:
         if sum(p.quadrant == numeral for _, p in placed) > MAX_PER_QUADRANT:
             raise ValueError(f"quadrant chart: at most {MAX_PER_QUADRANT} clients fit in quadrant {numeral}")

@@ -22,9 +22,11 @@ from numbers import Integral
 from widgets.instruments import (
     AUDIT_NEXT_HIGHER,
     AUDITC_POSITIVE_AT,
-    CAGEAID_THRESHOLDS,
+    CRISIS_LINE,
+    CSSRS_BEHAVIOR_ITEM,
     CSSRS_QUESTIONS,
     DAST_NO_USE,
+    EMERGENCY_LINE,
     INSTRUMENTS,
     PCL5_CLUSTER_MINIMUM,
     PCL5_CLUSTERS,
@@ -37,13 +39,11 @@ from widgets.instruments import (
     instrument,
 )
 
-__all__ = ["INSTRUMENTS", "SafetyFlag", "ScreeningResult", "points", "score"]
+__all__ = ["CRISIS_LINE", "EMERGENCY_LINE", "INSTRUMENTS", "SafetyFlag", "ScreeningResult", "points", "score"]
 
 AUDIT_ZONES = ("I", "II", "III", "IV")
 
-# Crisis lines, word for word (sections 7, 13 and 14.4): 988 [CDCR-988]; 911 for immediate danger [WY-988].
-CRISIS_LINE = "988 Suicide & Crisis Lifeline: free, confidential and available 24/7 by call, text or chat."
-EMERGENCY_LINE = "If the client is in immediate danger, call 911."
+# The crisis lines (CRISIS_LINE, EMERGENCY_LINE) are in widgets.instruments, where the C-SSRS form note uses them.
 STEP_SUPERVISOR_NOW = "tell your supervisor now and follow your agency's safety procedure"
 STEP_988 = "make sure the client has the " + CRISIS_LINE.removesuffix(".")
 STEP_911 = "call 911 if the client is in immediate danger"
@@ -170,6 +170,13 @@ class ScreeningResult:
         if self.no_drug_use:
             return f"Total {self.total}: {self.band} (the client {DAST_NO_USE})"
         return f"Total {self.total}: {self.band} · {'positive screen' if self.positive else 'not a positive screen'}"
+
+
+def _skipped(spec: Instrument, responses) -> frozenset[int]:
+    """The items the screener's flow does not ask, given the answers (none until there is one answer per item)."""
+    if isinstance(responses, (str, bytes)) or not isinstance(responses, Sequence) or len(responses) != spec.item_count:
+        return frozenset()
+    return frozenset(n for n, asked in enumerate(spec.asked(responses), start=1) if not asked)
 
 
 def _check_answers(spec: Instrument, responses: Sequence, skipped: frozenset[int] = frozenset()) -> list:
@@ -330,7 +337,7 @@ def _score_audit(spec, answers, options):
 def _score_auditc(spec, answers, options):
     sex = options.pop("sex", None)
     _no_options(spec, options)
-    if sex not in AUDITC_POSITIVE_AT:
+    if not spec.setting("sex").allows(sex):
         raise ValueError(f'{spec.key}: option sex must be "female" or "male" (the cut-off differs); got {sex!r}')
     total, at = sum(answers), AUDITC_POSITIVE_AT[sex]
     positive = total >= at
@@ -368,10 +375,11 @@ def _score_dast10(spec, answers, options):
 
 
 def _score_pcl5(spec, answers, options):
-    cutoff = options.pop("cutoff", spec.positive_at)
+    setting = spec.setting("cutoff")
+    cutoff = options.pop("cutoff", setting.default)
     _no_options(spec, options)
     low, high = PCL5_CUTOFF_RANGE
-    if isinstance(cutoff, bool) or cutoff not in range(low, high + 1):
+    if not setting.allows(cutoff):
         raise ValueError(f"{spec.key}: option cutoff must be {low}, {low + 1} or {high} (the source's range); "
                          f"got {cutoff!r}")
     total = sum(answers)
@@ -393,9 +401,10 @@ def _score_pcl5(spec, answers, options):
 
 
 def _score_cageaid(spec, answers, options):
-    threshold = options.pop("threshold", spec.positive_at)
+    setting = spec.setting("threshold")
+    threshold = options.pop("threshold", setting.default)
     _no_options(spec, options)
-    if isinstance(threshold, bool) or threshold not in CAGEAID_THRESHOLDS:
+    if not setting.allows(threshold):
         raise ValueError(f"{spec.key}: option threshold must be 1 (the form's rule) or 2; got {threshold!r}")
     total = points(spec, answers)
     positive = total >= threshold
@@ -419,19 +428,16 @@ def _endorsed(answers: list, recent) -> str:
     return ", ".join(said)
 
 
-def _score_cssrs(spec, responses, options):
-    recent = options.pop("recent_behavior", None)
+def _score_cssrs(spec, answers, options):
+    follow_up = spec.setting("recent_behavior")
+    recent = options.pop(follow_up.name, None)
     _no_options(spec, options)
-    if isinstance(responses, Sequence) and len(responses) == 6 and responses[1] is False:
-        skipped = frozenset({3, 4, 5})
-    else:
-        skipped = frozenset()
-    answers = _check_answers(spec, responses, skipped)
-    if answers[5] and recent not in (True, False):
-        raise ValueError(f"{spec.key}: item 6 is yes, so give recent_behavior=True or False "
+    behavior = CSSRS_BEHAVIOR_ITEM
+    if follow_up.asked(answers) and recent not in follow_up.values:
+        raise ValueError(f"{spec.key}: item {behavior} is yes, so give recent_behavior=True or False "
                          "(was the behavior within the past 3 months?)")
-    if not answers[5] and recent:
-        raise ValueError(f"{spec.key}: item 6 is no, so recent_behavior cannot be True")
+    if not follow_up.asked(answers) and recent:
+        raise ValueError(f"{spec.key}: item {behavior} is no, so recent_behavior cannot be True")
     total = sum(a is True for a in answers)
     if answers[3] or answers[4] or (answers[5] and recent):
         risk = "high"
@@ -463,6 +469,4 @@ def score(instrument_key: str, responses: Sequence, **options) -> ScreeningResul
     """Score one completed screener. Options: sex (auditc), cutoff (pcl5), threshold (cageaid),
     recent_behavior (cssrs)."""
     spec = instrument(instrument_key)
-    if spec.key == "cssrs":
-        return _score_cssrs(spec, responses, dict(options))
-    return _SCORERS[spec.key](spec, _check_answers(spec, responses), dict(options))
+    return _SCORERS[spec.key](spec, _check_answers(spec, responses, _skipped(spec, responses)), dict(options))

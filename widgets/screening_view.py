@@ -7,6 +7,10 @@ Every item is a radio group (widgets.choice_controls.ChoiceGroup) labelled by th
 once, the arrow keys (or a click) choose the answer, and the browser announces which one is checked. The result (band, next step, source) is plain text in a live
 region; a problem is shown as a sentence, never as a traceback.
 
+The form asks what the instrument declares (widgets.instruments): each item's answers, the settings and
+follow-up questions besides the items, and the screener's flow (which items are asked given the earlier
+answers); an item the flow skips is hidden and cleared.
+
 A risk signal (a SafetyFlag on the result) is shown first, in a bordered box headed "Safety first" with
 role="alert", so it is announced and never carried by colour alone. The form only shows what the model
 returns: the box holds the flag's own signal, steps and note, and the next step is the result's.
@@ -15,16 +19,16 @@ returns: the box holds the flag's own signal, steps and note, and the next step 
 from __future__ import annotations
 
 import html
+import re
 
 import ipywidgets as w
 
 from widgets.choice_controls import ChoiceGroup
-from widgets.instruments import CAGEAID_THRESHOLDS, PCL5_CUTOFF_RANGE, Instrument, instrument
-from widgets.screening import CRISIS_LINE, EMERGENCY_LINE, SafetyFlag, ScreeningResult, points, score
+from widgets.instruments import Instrument, Setting, instrument
+from widgets.screening import SafetyFlag, ScreeningResult, points, score
 from widgets.sources import source_line
 
 _LABEL_WIDTH = "28em"
-_OPTION_NAMES = {"sex": "sex", "cutoff": "cut-off", "threshold": "positive at", "recent_behavior": "6b"}
 
 # A heavy border and a heading say "Safety first" without relying on colour; the pale background only adds to it.
 _SAFETY_STYLE = ("border: 3px solid #000000; border-left-width: 12px; background: #fff4e5; color: #000000; "
@@ -49,28 +53,16 @@ def _buttons(description: str, options, value=None) -> ChoiceGroup:
 
 
 def _item_control(spec: Instrument, number: int) -> ChoiceGroup:
-    description = f"{number}. {spec.item_labels[number - 1]}"
-    if spec.yes_no:
-        return _buttons(description, [("No", False), ("Yes", True)])
-    labels = spec.answer_labels or {}
-    options = [(f"{v} {labels[v]}" if v in labels else str(v), v) for v in spec.item_values[number - 1]]
-    return _buttons(description, options)
+    return _buttons(f"{number}. {spec.item_labels[number - 1]}", list(spec.choices(number)))
 
 
-def _option_controls(spec: Instrument) -> dict[str, ChoiceGroup]:
-    if spec.key == "auditc":
-        return {"sex": _buttons("Sex (the cut-off differs)", [("Female", "female"), ("Male", "male")])}
-    if spec.key == "pcl5":
-        low, high = PCL5_CUTOFF_RANGE
-        return {"cutoff": _buttons(f"Cut-off (the source gives {low}-{high})", list(range(low, high + 1)),
-                                   spec.positive_at)}
-    if spec.key == "cageaid":
-        return {"threshold": _buttons("Positive at", [(f"{t} or more yes", t) for t in CAGEAID_THRESHOLDS],
-                                      spec.positive_at)}
-    if spec.key == "cssrs":
-        return {"recent_behavior": _buttons("6b. Was that behavior within the past 3 months?",
-                                            [("No", False), ("Yes", True)])}
-    return {}
+def _setting_control(setting: Setting) -> ChoiceGroup:
+    return _buttons(setting.label, list(setting.choices), setting.default)
+
+
+def _emphasised(text: str) -> str:
+    """Plain text as HTML, with **words** in bold."""
+    return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(text, quote=False))
 
 
 def _intro(spec: Instrument) -> str:
@@ -80,13 +72,8 @@ def _intro(spec: Instrument) -> str:
     if not spec.answer_labels and not spec.yes_no:
         parts.append(" For each item, press the score of the answer given on the form.")
     parts.append("</p>")
-    if spec.key == "phq9":
-        parts.append("<p>Item 9 (thoughts of death or self-harm) is read on its own, whatever the total: any answer "
-                     "above 0 shows a <strong>Safety first</strong> box with what to do now.</p>")
-    if spec.key == "cssrs":
-        parts.append("<p>Q3 to Q5 appear only when Q2 is yes. Any \"yes\" shows a <strong>Safety first</strong> box "
-                     f"with what to do now. Where to get help: <strong>{html.escape(CRISIS_LINE)}</strong> "
-                     f"{html.escape(EMERGENCY_LINE)}</p>")
+    if spec.form_note:
+        parts.append(f"<p>{_emphasised(spec.form_note)}</p>")
     return "".join(parts)
 
 
@@ -105,21 +92,19 @@ class ScreeningForm(w.VBox):
     def __init__(self, instrument_key: str, **kwargs):
         self.spec = instrument(instrument_key)
         self.result: ScreeningResult | None = None
-        self.is_cssrs = self.spec.key == "cssrs"
         self._updating = False
         self.items = [_item_control(self.spec, n) for n in range(1, self.spec.item_count + 1)]
-        self.options = _option_controls(self.spec)
+        self.options = {setting.name: _setting_control(setting) for setting in self.spec.settings}
         self.output = w.HTML()
         self.clear_button = w.Button(description="Clear answers", tooltip="Start this form again",
                                      layout=w.Layout(width="auto", align_self="flex-start"))
         self.clear_button.on_click(lambda _: self.clear())
         for control in [*self.items, *self.options.values()]:
             control.observe(self._changed, names="value")
-        controls = list(self.items)
-        if self.is_cssrs:
-            controls.append(self.options["recent_behavior"])
-        else:
-            controls = list(self.options.values()) + controls
+        # Settings come before the items; a follow-up question comes after the item it follows.
+        before = [self.options[s.name] for s in self.spec.settings if s.follows_yes_to is None]
+        after = [self.options[s.name] for s in self.spec.settings if s.follows_yes_to is not None]
+        controls = [*before, *self.items, *after]
         super().__init__([w.HTML(_intro(self.spec)), *controls, self.output, self.clear_button], **kwargs)
         self.add_class("screening-form")
         self._changed()
@@ -130,17 +115,17 @@ class ScreeningForm(w.VBox):
     def clear(self) -> None:
         for control in self.items:
             control.value = None
-        if "recent_behavior" in self.options:
-            self.options["recent_behavior"].value = None
+        for setting in self._follow_ups():
+            self.options[setting.name].value = None
         self._changed()
 
     # -- view --------------------------------------------------------------------------------------------
-    def _asked(self) -> list[bool]:
-        """Which items the form asks now (the C-SSRS flow hides Q3-Q5 unless Q2 is yes)."""
-        if not self.is_cssrs:
-            return [True] * self.spec.item_count
-        follow_up = self.items[1].value is True
-        return [True, True, follow_up, follow_up, follow_up, True]
+    def _follow_ups(self) -> list[Setting]:
+        return [s for s in self.spec.settings if s.follows_yes_to is not None]
+
+    def _asked(self) -> tuple[bool, ...]:
+        """Which items the form asks now: the instrument's flow, given the answers so far."""
+        return self.spec.asked(self.answers())
 
     def _changed(self, _change=None) -> None:
         if self._updating:  # resetting a skipped question fires this again; one update is enough
@@ -160,18 +145,18 @@ class ScreeningForm(w.VBox):
             control.layout.display = None if asked else "none"
             if not asked and control.value is not None:
                 control.value = None
-        if "recent_behavior" in self.options:
-            recent = self.options["recent_behavior"]
-            shown = self.items[5].value is True
-            recent.layout.display = None if shown else "none"
-            if not shown and recent.value is not None:
-                recent.value = None
+        for setting in self._follow_ups():
+            control = self.options[setting.name]
+            shown = setting.asked(self.answers())
+            control.layout.display = None if shown else "none"
+            if not shown and control.value is not None:
+                control.value = None
 
     def _missing(self) -> list[str]:
         missing = [str(n) for n, (c, asked) in enumerate(zip(self.items, self._asked(), strict=True), start=1)
                    if asked and c.value is None]
-        missing += [_OPTION_NAMES[name] for name, c in self.options.items() if c.value is None and
-                    (name != "recent_behavior" or self.items[5].value is True)]
+        missing += [s.short_name for s in self.spec.settings
+                    if self.options[s.name].value is None and s.asked(self.answers())]
         return missing
 
     def _result_html(self) -> str:
@@ -179,7 +164,7 @@ class ScreeningForm(w.VBox):
         if missing:
             self.result = None
             running = ""
-            if not self.is_cssrs and any(v is not None for v in self.answers()):
+            if self.spec.running_total and any(v is not None for v in self.answers()):
                 running = f" Running total: {points(self.spec, self.answers())}."
             return self._status(f"Still to answer: {', '.join(missing)}.{running} The result appears when "
                                 "every question is answered.")
@@ -203,5 +188,5 @@ class ScreeningForm(w.VBox):
 
 
 def screening_form(instrument_key: str) -> ScreeningForm:
-    """The form for one instrument: "phq9", "gad7", "audit", "auditc", "dast10", "pcl5", "cageaid", "cssrs"."""
+    """The form for one instrument, named by its key in widgets.instruments.INSTRUMENTS (for example "gad7")."""
     return ScreeningForm(instrument_key)

@@ -1,7 +1,7 @@
 """Views for the clinical tools: quadrant placement, the IOP week builder and the progress chart.
 
-Each view owns a plain model call (widgets.quadrant, widgets.iop_week, widgets.progress) and only shows its
-result: the chart with its text description, and a sentence. Controls are labelled standard ipywidgets
+Each view owns a plain model call (widgets.quadrant, widgets.iop_week, widgets.progress), makes it once per
+change, and only shows its result: the chart drawn from that result with its text description, and a sentence. Controls are labelled standard ipywidgets
 (buttons and text boxes: Tab reaches them; Space, Enter and typing operate them); a problem is shown as a sentence, never a traceback.
 """
 
@@ -13,9 +13,9 @@ import ipywidgets as w
 
 from widgets.choice_controls import ChoiceGroup
 from widgets.instruments import INSTRUMENTS
-from widgets.iop_week import DAYS, SESSION_KINDS, Session, check_week, week_chart
-from widgets.progress import PROGRESS_INSTRUMENTS, band_changes, progress_chart, reminder
-from widgets.quadrant import SEVERITIES, SEVERITY_NOT_DIAGNOSIS, place, quadrant_chart
+from widgets.iop_week import DAYS, SESSION_KINDS, ScheduledSession, WeekCheck, check_week, draw_week
+from widgets.progress import PROGRESS_INSTRUMENTS, draw_trajectory, reminder, trajectory
+from widgets.quadrant import SEVERITIES, SEVERITY_NOT_DIAGNOSIS, Placement, draw_placements, place
 
 _LABEL = {"description_width": "14em"}
 
@@ -39,7 +39,7 @@ class QuadrantView(w.VBox):
     """Place named clients by mental-health and substance-use severity (each low or high) and chart them."""
 
     def __init__(self, clients=(), **kwargs):
-        self.clients: list[tuple[str, str, str]] = []
+        self.placed: list[tuple[str, Placement]] = []  # (name, placement), in the order placed
         self.name = w.Text(description="Client name", placeholder="a fictional name", style=_LABEL,
                            layout=_layout())
         self.mental_health = _toggle("Mental-health severity", list(SEVERITIES))
@@ -58,9 +58,13 @@ class QuadrantView(w.VBox):
                        f"{html.escape(SEVERITY_NOT_DIAGNOSIS)}</p>")
         super().__init__([intro, self.name, self.mental_health, self.substance_use,
                           w.HBox([self.place_button, self.clear_button]), self.message, self.chart], **kwargs)
-        for client in clients:
-            self.clients.append(tuple(client))
+        self.placed = [(str(name), place(mh, su)) for name, mh, su in clients]
         self._draw()
+
+    @property
+    def clients(self) -> list[tuple[str, str, str]]:
+        """The placed clients as (name, mental-health severity, substance-use severity)."""
+        return [(name, p.mental_health, p.substance_use) for name, p in self.placed]
 
     def _form_changed(self, _change=None) -> None:
         self._just_placed = False
@@ -73,27 +77,26 @@ class QuadrantView(w.VBox):
             self.message.value = _status("Type a name and choose both severities, then press Place client.")
             return
         placement = place(self.mental_health.value, self.substance_use.value)
-        clients = [c for c in self.clients if c[0] != name] + [(name, placement.mental_health,
-                                                                 placement.substance_use)]
+        placed = [(n, p) for n, p in self.placed if n != name] + [(name, placement)]
         try:
-            self.figure = quadrant_chart(clients)
+            self.figure = draw_placements(placed)
         except ValueError as problem:
             self.message.value = _status(f"Not placed: {str(problem).removeprefix('quadrant chart: ')}.")
             return
-        self.clients = clients
+        self.placed = placed
         self.message.value = _status(f"{name} placed. {placement.text}")
         self.name.value = ""
         self._just_placed = True
         self.chart.value = self.figure.to_html()
 
     def clear(self) -> None:
-        self.clients = []
+        self.placed = []
         self._just_placed = False
         self.message.value = _status("All clients removed.")
         self._draw()
 
     def _draw(self) -> None:
-        self.figure = quadrant_chart(self.clients)
+        self.figure = draw_placements(self.placed)
         self.chart.value = self.figure.to_html()
 
 
@@ -101,7 +104,8 @@ class IOPWeekBuilder(w.VBox):
     """Build a week of IOP sessions and check its hours against the minimum."""
 
     def __init__(self, sessions=(), population: str = "adult", **kwargs):
-        self.sessions: list[Session] = [s if isinstance(s, Session) else Session(*s) for s in sessions]
+        self.sessions: list[ScheduledSession] = [s if isinstance(s, ScheduledSession) else ScheduledSession(*s)
+                                                 for s in sessions]
         self.population = _toggle("Client", [("Adult", "adult"), ("Adolescent", "adolescent")], population)
         self.kind = _toggle("Session kind", list(SESSION_KINDS), SESSION_KINDS[0])
         self.day = _toggle("Day", [(d[:3], d) for d in DAYS], DAYS[0])
@@ -122,36 +126,39 @@ class IOPWeekBuilder(w.VBox):
 
     def add(self) -> None:
         try:
-            candidate = Session(self.kind.value, self.day.value, self.hours.value)
-            check_week([*self.sessions, candidate], self.population.value)
+            candidate = ScheduledSession(self.kind.value, self.day.value, self.hours.value)
+            result = check_week([*self.sessions, candidate], self.population.value)
         except ValueError as problem:
             self.message.value = _status(f"Not added: {str(problem).removeprefix('iop week: ')}.")
             return
         self.sessions.append(candidate)
-        self._draw()
+        self._show(result)
 
     def remove(self, index: int) -> None:
         del self.sessions[index]
         self._draw()
 
-    def _remove_session(self, session: Session) -> None:
+    def _remove_session(self, session: ScheduledSession) -> None:
         # By identity, not position: a double click reaches the kernel twice from the same button, and the
         # second press must not remove whichever session has moved into that place.
         index = next((i for i, s in enumerate(self.sessions) if s is session), None)
         if index is not None:
             self.remove(index)
 
-    def _remove_button(self, session: Session) -> w.Button:
+    def _remove_button(self, session: ScheduledSession) -> w.Button:
         label = f"Remove {session.day}: {session.kind}, {session.hours:g} h"
         button = w.Button(description=label, tooltip=label, layout=w.Layout(width="auto", align_self="flex-start"))
         button.on_click(lambda _, s=session: self._remove_session(s))
         return button
 
     def _draw(self) -> None:
+        self._show(check_week(self.sessions, self.population.value))
+
+    def _show(self, result: WeekCheck) -> None:
         self.listing.children = [self._remove_button(s) for s in self.sessions] or [w.Label("No sessions yet.")]
-        self.result = check_week(self.sessions, self.population.value)
-        self.figure = week_chart(self.sessions, self.population.value)
-        self.message.value = _status(self.result.message)
+        self.result = result
+        self.figure = draw_week(result)
+        self.message.value = _status(result.message)
         self.chart.value = self.figure.to_html()
 
 
@@ -182,9 +189,9 @@ class ProgressView(w.VBox):
     def _draw(self) -> None:
         key = self.instrument.value
         try:
-            scores = self._parsed()
-            self.changes = band_changes(key, scores)
-            self.figure = progress_chart(key, scores)
+            result = trajectory(key, self._parsed())
+            self.changes = list(result.changes)
+            self.figure = draw_trajectory(result)
         except ValueError as problem:
             self.changes = []
             said = str(problem).removeprefix(f"{key}: ")
@@ -206,5 +213,5 @@ def iop_week_builder(sessions=(), population: str = "adult") -> IOPWeekBuilder:
 
 
 def progress_view(instrument_key: str = "phq9", scores=()) -> ProgressView:
-    band_changes(instrument_key, list(scores))  # a clear ValueError for a bad instrument or score
+    trajectory(instrument_key, list(scores))  # a clear ValueError for a bad instrument or score
     return ProgressView(instrument_key, scores)

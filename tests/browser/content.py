@@ -6,9 +6,9 @@ import json
 import re
 from pathlib import Path
 
-from .lab import ROOT, course  # noqa: F401 - course is used by the tests through this module
+from widgets import questions
 
-SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION", re.S | re.M)
+from .lab import ROOT, course  # noqa: F401 - course is used by the tests through this module
 
 
 def released_notebooks(root: Path = ROOT) -> list[str]:
@@ -49,27 +49,14 @@ def cells_calling(notebook: Path, call: str) -> list[int]:
 
 
 def answer_cells(released: Path, root: Path = ROOT) -> list[tuple[int, str, str]]:
-    """(index in the released notebook, grade id, the solution from source/) for each autograded answer.
-
-    The solution is the code between BEGIN and END SOLUTION in the instructor notebook, matched by
-    grade id: typing it is answering the question correctly.
-    """
-    module = released.parent.name
-    source = root / "source" / module / released.name
-    solutions = {}
-    if source.exists():
-        for cell in read(source)["cells"]:
-            meta = nbgrader(cell)
-            match = SOLUTION.search(source_text(cell))
-            if cell["cell_type"] == "code" and meta.get("solution") and match:
-                solutions[meta["grade_id"]] = match.group(1).rstrip("\n")
-    found = []
-    for index, cell in enumerate(read(released)["cells"]):
-        meta = nbgrader(cell)
-        if cell["cell_type"] == "code" and meta.get("solution") and not meta.get("grade"):
-            if meta.get("grade_id") in solutions:
-                found.append((index, meta["grade_id"], solutions[meta["grade_id"]]))
-    return found
+    """(index in the released notebook, grade id, the correct answer as a learner types it) for each
+    autograded answer: typing it is answering the question correctly. Read with widgets/questions.py."""
+    source = root / "source" / released.parent.name / released.name
+    if not source.exists():
+        return []
+    keys = {q.grade_id: q for q in questions.questions(source) if not q.manual}
+    return [(q.cells["answer"], q.answer_id, keys[q.grade_id].answer_source(keys[q.grade_id].correct_answer()))
+            for q in questions.questions(released) if q.grade_id in keys and "answer" in q.cells]
 
 
 def course_id(root: Path = ROOT) -> str:
@@ -79,17 +66,6 @@ def course_id(root: Path = ROOT) -> str:
     return match.group(1)
 
 
-MARK_SCHEME = re.compile(r"^[ \t]*### BEGIN MARK SCHEME[ \t]*\n(.*?)^[ \t]*### END MARK SCHEME", re.S | re.M)
-
-
 def rubric_openings(module: str, root: Path = ROOT) -> list[tuple[str, str]]:
     """(grade id, the first words of its rubric as the page shows them) for each written task of a module."""
-    found = []
-    for notebook in sorted((root / "source" / module).glob("*.ipynb")):
-        for cell in read(notebook)["cells"]:
-            match = MARK_SCHEME.search(source_text(cell))
-            if match:
-                first = next((line for line in match.group(1).splitlines() if line.strip()), "")
-                plain = re.sub(r"[*_#`>]|^\s*(\d+\.|-)\s+", "", first).strip()
-                found.append((nbgrader(cell).get("grade_id", "?"), plain[:40]))
-    return found
+    return [(q.grade_id, q.rubric_opening[:40]) for q in questions.read_module(root / "source" / module).written]

@@ -27,8 +27,10 @@ COMMANDS = {
     "demo": "copy the course into DIR and play a simulated cohort through release, fetch, submit, "
             "collect, autograde, feedback, report and certificates; it says first how long it will take "
             "(minutes per learner and module) and then shows each step",
+    "release": "add modules to the gradebook and release them to learners (what course.py setup does for "
+               "every module whose release/ changed)",
     "roster": "import learners from a CSV file (columns id, first_name, last_name, email) "
-              "with `nbgrader db student import`",
+              "into nbgrader's gradebook (as `nbgrader db student import` does)",
     "grade": "collect every submission, autograde it and write feedback for you to review; one bad "
              "submission never stops the run; safe to re-run. Feedback is released only with "
              "--release-feedback or once the module's due date has passed",
@@ -76,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--from", dest="source", type=Path, default=None, metavar="COURSE",
                       help="the course to copy (default: this project)")
     demo.add_argument("--threshold", type=threshold_value, default=0.8, help="mastery and certificate threshold")
+
+    release_modules = command("release")
+    release_modules.add_argument("modules", nargs="+", metavar="MODULE", help="a module folder in source/")
+    course_option(release_modules)
+    release_modules.add_argument("--scratch", type=Path, default=None, metavar="DIR",
+                                 help="generate into DIR, leaving release/ as it is")
 
     roster = command("roster")
     roster.add_argument("file", type=Path, metavar="FILE.csv")
@@ -127,7 +135,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         course = Course.open(args.course) if args.course else Course.here()
         print(course_line(course, given=args.course is not None))
-        if args.command == "roster":
+        if args.command == "release":
+            course.release(args.modules, scratch=args.scratch, progress=print)
+            print(f"{len(args.modules)} module(s) released to learners.")
+        elif args.command == "roster":
             from .roster import import_roster
 
             count = import_roster(course, args.file)
@@ -140,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
                      for s in ("graded", "already graded", "could not be graded")}
             print(f"\n{count['graded']} submission(s) graded now, {count['already graded']} already graded, "
                   f"{count['could not be graded']} could not be graded "
-                  f"(details in {course.reports_dir / 'grading-status.csv'}).")
+                  f"(a log of each run is in {course.reports_dir / 'grading-log.csv'}).")
         elif args.command == "feedback":
             from .grading import regenerate_feedback
 

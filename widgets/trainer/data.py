@@ -9,17 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from widgets.questions import Module
+
 from . import stats
 from .grading import (
     GRADING_FAILED,
     NOT_GRADED_YET,
     UNGRADABLE,
     Concern,
-    read_status,
+    last_outcomes,
     submission_concerns,
     timeout_concerns,
 )
-from .nbgrader_course import Course, Module
+from .nbgrader_course import Course
 
 LATE = "submitted late"
 
@@ -84,7 +86,7 @@ class CohortData:
 
     def question_label(self, module: str, grade_id: str) -> str:
         """"Q3 · What is Andre's PHQ-9 total?": the question's number and first words, not its grade id."""
-        for item in self.modules[module].items if module in self.modules else []:
+        for item in self.modules[module].questions if module in self.modules else []:
             if item.grade_id == grade_id:
                 return item.label
         return grade_id
@@ -100,7 +102,7 @@ class CohortData:
 
     def item_points(self, module: str) -> dict[str, float]:
         points: dict[str, float] = {}
-        for item in self.modules[module].items:
+        for item in self.modules[module].questions:
             points.setdefault(item.grade_id, item.points)
         return points
 
@@ -118,7 +120,7 @@ class CohortData:
     def objective_of(self) -> dict[tuple[str, str], str]:
         """(module, grade id) -> objective key."""
         return {(m, item.grade_id): item.objective for m, mod in self.modules.items()
-                for item in mod.items if item.objective}
+                for item in mod.questions if item.objective}
 
     def objectives(self) -> list[tuple[str, str, str]]:
         """(module, objective key, objective text) in course order."""
@@ -129,7 +131,7 @@ class CohortData:
         result: dict[str, dict[str, float]] = {lr: {} for lr in self.learners}
         for module in self.modules:
             points = self.gradable_items(module)
-            objective_of = {i.grade_id: i.objective for i in self.modules[module].items if i.objective}
+            objective_of = {i.grade_id: i.objective for i in self.modules[module].questions if i.objective}
             scores = {lr: {i: s.items[i] for i in points} for lr, s in self.submissions.get(module, {}).items()}
             for learner, by_objective in stats.mastery(scores, points, objective_of).items():
                 result.setdefault(learner, {}).update(by_objective)
@@ -137,15 +139,13 @@ class CohortData:
 
 
 def load(course: Course) -> CohortData:
-    from nbgrader.api import MissingEntry
-
     released = course.released_modules()
     all_modules = course.modules()
     modules = {m: all_modules[m] for m in released if m in all_modules}
     problems: dict[str, dict[str, str]] = {}
-    for row in read_status(course):
-        if row["status"] == "could not be graded":
-            problems.setdefault(row["module"], {})[row["learner"]] = row["notes"]
+    for (module, learner), row in last_outcomes(course).items():
+        if row["outcome"] == "could not be graded":
+            problems.setdefault(module, {})[learner] = row["notes"]
     data = CohortData(course_id=course.course_id, modules=modules, learners={}, problems=problems)
     if not course.gradebook_path.exists():
         return data
@@ -153,19 +153,15 @@ def load(course: Course) -> CohortData:
         for s in gb.students:
             data.learners[s.id] = Learner(s.id, s.first_name or "", s.last_name or "", s.email or "")
         for module in modules:
-            try:
-                due = gb.find_assignment(module).duedate
-            except MissingEntry:
-                due = None
+            due = gb.due_date(module)
             data.due[module] = due.replace(tzinfo=dt.UTC) if due and due.tzinfo is None else due
             data.submissions[module] = {}
             for learner in data.learners:
                 graded_before = (course.root / "autograded" / learner / module).is_dir()
                 if learner in problems.get(module, {}) and not graded_before:
                     continue  # its latest submission could not be graded and there is no earlier grade
-                try:
-                    sub = gb.find_submission(module, learner)
-                except MissingEntry:
+                sub = gb.submission(module, learner)
+                if sub is None:
                     continue
                 items: dict[str, float] = {}
                 pending: set[str] = set()

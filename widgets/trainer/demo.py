@@ -39,8 +39,10 @@ from pathlib import Path
 
 import nbformat
 
+from widgets.questions import Module, answered, questions
+
 from .demo_answers import QUESTIONS, answer_for, mark
-from .nbgrader_course import Course, Module, answer_key, project_root
+from .nbgrader_course import Course, project_root
 from .roster import import_roster
 
 # Learning patterns in the order they join a cohort: the first eight cover every case at least once.
@@ -71,7 +73,7 @@ LAST_NAMES = ["Alvarez", "Brooks", "Chen", "Diallo", "Evans", "Fischer", "Garcia
 
 
 @dataclass
-class Learner:
+class SimulatedLearner:
     id: str
     first_name: str
     last_name: str
@@ -79,7 +81,7 @@ class Learner:
     pattern: str
 
 
-def cohort(size: int) -> list[Learner]:
+def cohort(size: int) -> list[SimulatedLearner]:
     """A deterministic cohort of fictional learners; patterns follow PATTERNS, then FILLER."""
     if size < 1:
         raise ValueError("A cohort needs at least one learner.")
@@ -90,17 +92,13 @@ def cohort(size: int) -> list[Learner]:
         last = LAST_NAMES[(i * 7 + i // len(LAST_NAMES)) % len(LAST_NAMES)]
         suffix = "" if i < len(FIRST_NAMES) else str(i // len(FIRST_NAMES) + 1)
         learner_id = f"{first}.{last}{suffix}".lower()
-        learners.append(Learner(learner_id, first, last, f"{learner_id}@example.org", pattern))
+        learners.append(SimulatedLearner(learner_id, first, last, f"{learner_id}@example.org", pattern))
     return learners
-
-
-def autograded_items(module: Module) -> list:
-    return [item for item in module.items if not item.manual]
 
 
 def answers_correct(pattern: str, module: Module, first_module: bool) -> dict[str, bool]:
     """Which autograded items (by grade id) a pattern answers correctly in a module."""
-    items = autograded_items(module)
+    items = module.autograded
     if pattern == "broken" and not first_module:
         pattern = "average"
     if pattern == "tampered" and not first_module:
@@ -124,51 +122,22 @@ def answers_correct(pattern: str, module: Module, first_module: bool) -> dict[st
 
 def tampered_item(module: Module) -> str | None:
     """The item a tampering learner rewrites: the first with the most points."""
-    items = autograded_items(module)
+    items = module.autograded
     return max(items, key=lambda item: item.points).grade_id if items else None
 
 
-def wrong_answer(entry: dict):
-    """A plausible wrong answer of the right form (so the learner's format check still passes)."""
-    correct, kind = entry["correct"], entry["kind"]
-    if kind == "choice" and entry["options"]:
-        return next(o for o in entry["options"] if str(o).upper() != str(correct).upper())
-    if kind == "choices" and entry["options"]:
-        options, chosen = entry["options"], {str(c).upper() for c in correct or []}
-        swap = next((o for o in options if o.upper() not in chosen), options[0])
-        kept = sorted(chosen)[:-1] if len(chosen) > 1 else []
-        return [*kept, swap]
-    if kind == "number":
-        low, high = entry["range"]
-        guess = correct + 1 if correct + 1 <= high else correct - 1
-        return max(low, guess)
-    if isinstance(correct, bool):
-        return not correct
-    if isinstance(correct, (int, float)):
-        return correct + 1
-    return "not sure"
-
-
-def fill_notebook(nb, module: Module, learner: Learner, first_module: bool) -> None:
-    """Write a learner's answers into the released notebook, as they would type them."""
-    key = answer_key(module)
+def fill_notebook(nb, module: Module, learner: SimulatedLearner, first_module: bool):
+    """The released notebook with a learner's answers written in, as they would type them."""
     right = answers_correct(learner.pattern, module, first_module)
-    values = {}
-    for grade_id, entry in key.items():
-        values[entry["variable"]] = entry["correct"] if right.get(grade_id, True) else wrong_answer(entry)
+    answers = {q.grade_id: (q.correct_answer() if right.get(q.grade_id, True) else q.wrong_answer())
+               for q in module.autograded}
+    answers |= {q.grade_id: answer_for(learner.pattern, QUESTIONS.get(q.grade_id)) for q in module.written}
+    nb = answered(nb, answers)
     tamper = tampered_item(module) if learner.pattern == "tampered" and first_module else None
-    written = {item.grade_id for item in module.items if item.manual}
     for cell in nb.cells:
-        nbg = cell.metadata.get("nbgrader", {})
-        grade_id = cell.metadata.get("curriculum", {}).get("written_answer")
-        if grade_id in written:
-            cell.source = answer_for(learner.pattern, QUESTIONS.get(grade_id))
-        if cell.cell_type == "code" and nbg.get("solution") and not nbg.get("grade"):
-            for variable, value in values.items():
-                if cell.source.lstrip().startswith(f"{variable} ="):
-                    cell.source = f"{variable} = {value!r}"
-        if tamper and nbg.get("grade_id") == tamper:
+        if tamper and cell.metadata.get("nbgrader", {}).get("grade_id") == tamper:
             cell.source = 'print("All tests passed")  # the original checks were removed'
+    return nb
 
 
 def copy_course(source: Path, dest: Path) -> None:
@@ -184,46 +153,7 @@ def copy_course(source: Path, dest: Path) -> None:
     (dest / ".exchange").mkdir(exist_ok=True)
 
 
-def _learner_config(course: Course, learner: Learner):
-    config = course.config_copy()
-    home = course.root / "learners" / learner.id
-    home.mkdir(parents=True, exist_ok=True)
-    config.Exchange.assignment_dir = str(home)
-    config.Exchange.cache = str(course.root / ".learner-cache" / learner.id)
-    config.CourseDirectory.student_id = learner.id
-    return config, home
-
-
-def _exchange(kind: str, course: Course, learner: Learner, module: str, at: dt.datetime | None = None):
-    """Run one of nbgrader's exchange steps (fetch, submit or fetch_feedback) as this learner."""
-    from nbgrader.auth import Authenticator
-    from nbgrader.coursedir import CourseDirectory
-    from nbgrader.exchange import ExchangeFactory
-
-    config, home = _learner_config(course, learner)
-    coursedir = CourseDirectory(config=config)
-    coursedir.assignment_id = module
-    factory = ExchangeFactory(config=config)
-    cls = {"fetch": factory.fetch_assignment, "submit": factory.submit,
-           "fetch_feedback": factory.fetch_feedback}[kind]
-    if at is not None:
-        cls = _clocked(cls, at)
-    step = cls(coursedir=coursedir, authenticator=Authenticator(config=config), config=config)
-    step.start()
-    return home / module
-
-
-def _clocked(cls, at: dt.datetime):
-    """The same exchange step with a simulated clock, so on-time and late submissions can be staged."""
-
-    class Clocked(cls):
-        def set_timestamp(self):
-            self.timestamp = at.strftime(self.timestamp_format)
-
-    return Clocked
-
-
-def submitters(people: list[Learner]) -> int:
+def submitters(people: list[SimulatedLearner]) -> int:
     return sum(p.pattern != "missing" for p in people)
 
 
@@ -238,7 +168,7 @@ def duration_words(seconds: float) -> str:
     return "about a minute" if minutes == 1 else f"about {minutes} minutes"
 
 
-class Steps:
+class AnnouncedSteps:
     """Announces each step as "Step n of N: ...", so a long run always says where it is."""
 
     def __init__(self, total: int, progress: Callable[[str], None]):
@@ -268,7 +198,7 @@ def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | N
              "learner(s), all fictional:")
     for person in people:
         progress(f"  {person.id:22} {person.pattern}: {PATTERN_NOTES[person.pattern]}")
-    steps = Steps(4 + 4 * len(modules), progress)
+    steps = AnnouncedSteps(4 + 4 * len(modules), progress)
     quicker = "; fewer learners (--learners 2) make it quicker" if learners > 2 else ""
     progress(f"This takes {duration_words(estimated_seconds(learners, len(modules)))}, longer on a busy "
              f"machine: {submitters(people) * len(modules)} submissions to grade, in {steps.total} steps"
@@ -281,7 +211,7 @@ def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | N
         writer.writerow(["id", "first_name", "last_name", "email"])
         writer.writerows([p.id, p.first_name, p.last_name, p.email] for p in people)
     import_roster(course, roster)
-    progress(f"Roster imported from {roster} (nbgrader db student import).")
+    progress(f"Roster imported from {roster} into the gradebook.")
 
     api = course.api()
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -293,8 +223,7 @@ def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | N
         for step in (api.generate_assignment(module, force=True, create=True), api.release_assignment(module)):
             if not step.get("success"):
                 raise RuntimeError(f"{module} could not be released:\n{step.get('log')}{step.get('error')}")
-        with course.gradebook() as gb:
-            gb.update_or_create_assignment(module, duedate=due[module].replace(tzinfo=None))
+        course.set_due_date(module, due[module])
         progress(f"{module}: released, due {due[module]:%Y-%m-%d %H:%M} UTC (simulated).")
 
     for module_index, (module_id, module) in enumerate(modules.items()):
@@ -303,20 +232,18 @@ def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | N
         for person_index, person in enumerate(people):
             if person.pattern == "missing":
                 continue
-            folder = _exchange("fetch", course, person, module_id)
+            folder = course.as_learner("fetch", person.id, module_id)
             for path in sorted(folder.glob("*.ipynb")):
                 if person.pattern == "broken" and first:
                     text = path.read_text()
                     path.write_text(text[: len(text) // 2])  # a save cut short: not a notebook any more
                     continue
-                nb = nbformat.read(path, as_version=4)
-                fill_notebook(nb, module, person, first)
-                nbformat.write(nb, path)
+                nbformat.write(fill_notebook(nbformat.read(path, as_version=4), module, person, first), path)
             late = person.pattern == "late"
             at = due[module_id] + (dt.timedelta(hours=20) if late
                                    else -dt.timedelta(days=1) + dt.timedelta(minutes=person_index))
             at = min(at, now)
-            _exchange("submit", course, person, module_id, at=at)
+            course.as_learner("submit", person.id, module_id, at=at)
         progress(f"{module_id}: learners fetched and submitted through the exchange.")
 
     # Held while the trainer reviews it and marks the written answers, although the due dates have passed.
@@ -368,20 +295,15 @@ def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | N
     return places
 
 
-def fetch_feedback(course: Course, modules: list[str], people: list[Learner]) -> int:
+def fetch_feedback(course: Course, modules: list[str], people: list[SimulatedLearner]) -> int:
     """Each learner who submitted fetches their released feedback, as the Assignments panel does."""
-    from nbgrader.exchange import ExchangeError
-
     fetched = set()
     for person in people:
         for module in modules:
             if not (course.root / "feedback" / person.id / module).is_dir():
                 continue
-            try:
-                folder = _exchange("fetch_feedback", course, person, module)
-            except ExchangeError:  # nothing released for this submission
-                continue
-            if any((folder / "feedback").glob("*/*.html")):
+            folder = course.as_learner("fetch_feedback", person.id, module)
+            if folder is not None and any((folder / "feedback").glob("*/*.html")):
                 fetched.add(person.id)
     return len(fetched)
 
@@ -394,26 +316,22 @@ def written_answers(course: Course, module: Module, learner: str) -> dict[str, s
         graded = course.root / "autograded" / learner / module.id / path.name
         if not graded.exists():
             continue
-        for cell in nbformat.read(graded, as_version=4).cells:
-            grade_id = cell.metadata.get("curriculum", {}).get("written_answer")
-            if grade_id:
-                answers[grade_id] = cell.source
+        nb = nbformat.read(graded, as_version=4)
+        answers |= {q.grade_id: nb.cells[q.cells["answer"]].source for q in questions(nb)
+                    if q.written and "answer" in q.cells}
     return answers
 
 
-def mark_written_answers(course: Course, modules: dict[str, Module], people: list[Learner]) -> int:
+def mark_written_answers(course: Course, modules: dict[str, Module], people: list[SimulatedLearner]) -> int:
     """The simulated trainer marks each written answer by the rubric criteria its text meets
     (demo_answers.mark), and stores the mark as formgrader would."""
-    from nbgrader.api import MissingEntry
-
     marked = 0
     with course.gradebook() as gb:
         for module_id, module in modules.items():
-            manual = {i.grade_id: i for i in module.items if i.manual}
+            manual = {q.grade_id: q for q in module.written}
             for person in people:
-                try:
-                    submission = gb.find_submission(module_id, person.id)
-                except MissingEntry:
+                submission = gb.submission(module_id, person.id)
+                if submission is None:
                     continue
                 answers = written_answers(course, module, person.id)
                 for notebook in submission.notebooks:

@@ -303,17 +303,6 @@ def release_decision(due: dt.datetime | None, *, now: dt.datetime | None = None,
     return ReleaseDecision(False, f"its due date, {due:%Y-%m-%d %H:%M} UTC, has not passed yet")
 
 
-def due_date(course, module: str) -> dt.datetime | None:
-    """The module's due date in the gradebook (naive, UTC), or None."""
-    from nbgrader.api import MissingEntry
-
-    with course.gradebook() as gb:
-        try:
-            return gb.find_assignment(module).duedate
-        except MissingEntry:
-            return None
-
-
 def not_released_sentence(module: str, decision: ReleaseDecision) -> str:
     """What the trainer reads when a module's feedback is held: written, not out, and how to send it."""
     later = (" (or the first `grade` or `feedback` after the due date does it)"

@@ -63,7 +63,7 @@ def points_text(score: float | None, points: float) -> str:
 
 
 @dataclass
-class Question:
+class QuestionFeedback:
     """One question of the page, in the words the learner reads."""
 
     number: int
@@ -103,7 +103,7 @@ class FeedbackPage:
     score: float
     max_score: float
     late_penalty: float = 0
-    questions: list[Question] = field(default_factory=list)
+    questions: list[QuestionFeedback] = field(default_factory=list)
     crisis_line: str = CRISIS_LINE
 
     @property
@@ -237,7 +237,7 @@ def _status_from_score(score: float | None, points: float, record: dict | None) 
     return "partly" if score > 0 else "wrong"
 
 
-def short_question(cell, cells, number: int, wording: str, markers) -> Question:
+def short_question(cell, cells, number: int, wording: str, markers) -> QuestionFeedback:
     nbg = _nbgrader(cell)
     points = float(nbg.get("points", 0) or 0)
     score = nbg.get("score")
@@ -246,7 +246,7 @@ def short_question(cell, cells, number: int, wording: str, markers) -> Question:
     visible, _ = split_regions(cell.source, markers)
     call = CHECK_CALL.search(visible)
     variable = call[1] if call else f"q{number}_answer"
-    question = Question(number=number, anchor=f"question-{number}", wording=wording, points=points, score=score,
+    question = QuestionFeedback(number=number, anchor=f"question-{number}", wording=wording, points=points, score=score,
                         result="wrong", answer=None)
     if record is not None:
         question.answer = _as_text(record.get("answer"))
@@ -271,7 +271,7 @@ def short_question(cell, cells, number: int, wording: str, markers) -> Question:
 
 
 def written_question(cell, cells, number: int, wording: str, markers, stubs: set[str],
-                     marked: set[str] | None) -> Question:
+                     marked: set[str] | None) -> QuestionFeedback:
     """`marked`: grade ids the trainer has given a score (nbgrader's gradebook reads an unmarked one as 0)."""
     nbg = _nbgrader(cell)
     grade_id = nbg.get("grade_id")
@@ -285,7 +285,7 @@ def written_question(cell, cells, number: int, wording: str, markers, stubs: set
         answer = text.strip() if text.strip() and text.strip() not in stubs else None
     comment = (nbg.get("comment") or "").strip() or None
     wording = WHERE_TO_TYPE.sub("", wording).strip()
-    return Question(number=number, anchor=f"question-{number}", wording=wording,
+    return QuestionFeedback(number=number, anchor=f"question-{number}", wording=wording,
                     points=float(nbg.get("points", 0) or 0), score=score,
                     result="waiting" if score is None else "marked", answer=answer, written=True,
                     comment=comment if score is not None else None)
@@ -310,7 +310,7 @@ def build_page(nb, grades: dict, markers=None, stubs: set[str] | None = None,
     markers = markers or delimiters()
     stubs = stubs or set()
     wordings = _wordings(nb.cells, markers)
-    questions: list[Question] = []
+    questions: list[QuestionFeedback] = []
     for cell in nb.cells:
         nbg = _nbgrader(cell)
         if not (nbg.get("grade") or nbg.get("task")) or nbg.get("solution"):
@@ -359,18 +359,15 @@ def marked_by_trainer(nb, grades: dict) -> set[str] | None:
     (the one nbgrader's GetGrades read); None when the page is written outside nbgrader's feedback step."""
     if not all(grades.get(key) for key in ("db_url", "notebook", "assignment", "student")):
         return None
-    from nbgrader.api import Gradebook, MissingEntry
+    from .nbgrader_course import gradebook_at
 
     marked = set()
-    with Gradebook(grades["db_url"]) as gb:
+    with gradebook_at(grades["db_url"]) as gb:
         for cell in nb.cells:
             grade_id = _nbgrader(cell).get("grade_id")
             if not _nbgrader(cell).get("task") or not grade_id:
                 continue
-            try:
-                grade = gb.find_grade(grade_id, grades["notebook"], grades["assignment"], grades["student"])
-            except MissingEntry:
-                continue
-            if grade.manual_score is not None:
+            grade = gb.grade(grade_id, grades["notebook"], grades["assignment"], grades["student"])
+            if grade is not None and grade.manual_score is not None:
                 marked.add(grade_id)
     return marked

@@ -12,6 +12,7 @@ module at once: when the trainer says so, or once the module's due date has pass
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import re
 import warnings
@@ -21,10 +22,13 @@ from pathlib import Path
 
 import nbformat
 
-from .feedback import due_date, key_leaks, not_released_sentence, release_decision
+from widgets import questions
+
+from .feedback import key_leaks, not_released_sentence, release_decision
 from .nbgrader_course import Course
 
-STATUS_FILE = "grading-status.csv"
+GRADING_LOG = "grading-log.csv"
+LOG_FIELDS = ["time", "module", "learner", "outcome", "notes"]
 
 
 @dataclass
@@ -121,22 +125,7 @@ def _released_locked_cells(course: Course, module: str, notebook: str) -> dict:
 
 @functools.lru_cache(maxsize=32)
 def _locked_cells(path: str, _mtime: int) -> dict:
-    cells = {}
-    for cell in nbformat.read(path, as_version=4).cells:
-        nbg = cell.metadata.get("nbgrader", {})
-        if nbg.get("locked") and nbg.get("grade_id"):
-            cells[nbg["grade_id"]] = cell
-    return cells
-
-
-def _checksum_changed(cell) -> bool:
-    from nbgrader.utils import compute_checksum
-
-    expected = cell.metadata.get("nbgrader", {}).get("checksum")
-    try:
-        return bool(expected) and compute_checksum(cell) != expected
-    except Exception:  # a cell too damaged to checksum is reported by the text comparison
-        return False
+    return questions.locked_cells(path)
 
 
 def _changed_cells(course: Course, module: str, notebook: str, nb) -> list[Concern]:
@@ -148,9 +137,9 @@ def _changed_cells(course: Course, module: str, notebook: str, nb) -> list[Conce
         name = nbg.get("grade_id")
         if name in released:
             present.add(name)
-            if cell.source.strip() != released[name].source.strip() or _checksum_changed(cell):
+            if cell.source.strip() != released[name].source.strip() or questions.checksum_changed(cell):
                 changed.append(name)
-        elif nbg.get("locked") and name and _checksum_changed(cell):
+        elif nbg.get("locked") and name and questions.checksum_changed(cell):
             changed.append(name)
     deleted = sorted(n for n, c in released.items() if n not in present and (
         c.metadata.nbgrader.get("grade") or c.metadata.nbgrader.get("task")))
@@ -196,30 +185,6 @@ def _plain_error(result: dict) -> str:
     return "nbgrader could not grade it: " + (errors[-1] if errors else lines[-1] if lines else "unknown reason")
 
 
-def _score(course: Course, module: str, learner: str) -> tuple[float | None, float | None, bool]:
-    from nbgrader.api import MissingEntry
-
-    with course.gradebook() as gb:
-        try:
-            submission = gb.find_submission(module, learner)
-        except MissingEntry:
-            return None, None, False
-        return submission.score, submission.max_score, bool(submission.needs_manual_grade)
-
-
-def _already_graded(course: Course, module: str, learner: str) -> bool:
-    """nbgrader's own rule: skip when every notebook was autograded from a submission at least as new."""
-    from nbgrader.coursedir import CourseDirectory
-
-    submitted = course.root / "submitted" / learner / module
-    autograded = course.root / "autograded" / learner / module
-    if not autograded.is_dir() or any(not (autograded / p.name).exists() for p in submitted.glob("*.ipynb")):
-        return False
-    coursedir = CourseDirectory(config=course.config_copy())
-    new, old = coursedir.get_existing_timestamp(str(submitted)), coursedir.get_existing_timestamp(str(autograded))
-    return new is None or (old is not None and new <= old)
-
-
 def grade_one(course: Course, api, module: str, learner: str, *, feedback: bool = True) -> Outcome:
     outcome = Outcome(module=module, learner=learner, status="graded")
     try:
@@ -230,7 +195,7 @@ def grade_one(course: Course, api, module: str, learner: str, *, feedback: bool 
     if not gradable:
         outcome.status = "could not be graded"
         return outcome
-    already = _already_graded(course, module, learner)
+    already = course.already_graded(module, learner)
     result = api.autograde(module, learner, force=False, create=True)
     if not result.get("success"):
         outcome.status = "could not be graded"
@@ -244,7 +209,7 @@ def grade_one(course: Course, api, module: str, learner: str, *, feedback: bool 
         made = api.generate_feedback(module, learner, force=True)
         if not made.get("success"):
             outcome.notes.append("graded, but its feedback could not be written: " + _plain_error(made))
-    outcome.score, outcome.max_score, outcome.waiting_for_manual_grade = _score(course, module, learner)
+    outcome.score, outcome.max_score, outcome.waiting_for_manual_grade = course.score(module, learner)
     return outcome
 
 
@@ -283,7 +248,7 @@ def _grade_cohort(course: Course, modules: list[str] | None, *, feedback: bool, 
             progress(f"  [{index}/{len(learners)}] {outcome.line()}")
         if feedback and learners:
             release_feedback(course, api, module, asked=release, progress=progress)
-    write_status(course, outcomes)
+    log_outcomes(course, outcomes)
     return outcomes
 
 
@@ -297,7 +262,7 @@ def release_feedback(course: Course, api, module: str, *, asked: bool | None,
     if not any((course.root / "feedback").glob(f"*/{module}/*.html")):
         progress(f"{module}: no feedback written yet, so none to release.")
         return False
-    decision = release_decision(due_date(course, module), asked=asked)
+    decision = release_decision(course.due_date(module), asked=asked)
     if not decision.release:
         progress(not_released_sentence(module, decision))
         return False
@@ -318,27 +283,37 @@ def release_feedback(course: Course, api, module: str, *, asked: bool | None,
     return True
 
 
-def write_status(course: Course, outcomes: list[Outcome]) -> Path:
-    """Merge this run's outcomes into reports/grading-status.csv (one row per learner and module)."""
-    path = course.reports_dir / STATUS_FILE
-    rows = {(r["module"], r["learner"]): r for r in read_status(course)}
-    for o in outcomes:
-        rows[(o.module, o.learner)] = {"module": o.module, "learner": o.learner, "status": o.status,
-                                      "notes": " | ".join(o.notes)}
+def log_outcomes(course: Course, outcomes: list[Outcome]) -> Path:
+    """Add this run's outcomes to reports/grading-log.csv, one line per learner and module graded.
+
+    A log, not a store: whether a submission is graded is read from nbgrader's gradebook and folders; the
+    log keeps what happened on each run, so the report can say why a submission could not be graded.
+    """
+    path = course.reports_dir / GRADING_LOG
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["module", "learner", "status", "notes"])
-        writer.writeheader()
-        writer.writerows(rows[k] for k in sorted(rows))
+    new = not path.exists()
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    with path.open("a", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=LOG_FIELDS)
+        if new:
+            writer.writeheader()
+        writer.writerows({"time": now, "module": o.module, "learner": o.learner, "outcome": o.status,
+                          "notes": " | ".join(o.notes)} for o in outcomes)
     return path
 
 
-def read_status(course: Course) -> list[dict]:
-    path = course.reports_dir / STATUS_FILE
+def read_log(course: Course) -> list[dict]:
+    """Every line of the grading log, oldest first."""
+    path = course.reports_dir / GRADING_LOG
     if not path.exists():
         return []
     with path.open(newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def last_outcomes(course: Course) -> dict[tuple[str, str], dict]:
+    """The latest log line for each (module, learner)."""
+    return {(row["module"], row["learner"]): row for row in read_log(course)}
 
 
 def regenerate_feedback(course: Course, modules: list[str] | None = None,

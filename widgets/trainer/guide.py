@@ -40,7 +40,7 @@ def course_status(course: Course | None = None) -> HTML:
         count = len(list(submitted.glob(f"*/{module_id}"))) if submitted.is_dir() else 0
         state = "in the gradebook" if module_id in released else "not yet generated"
         cells = [module_id, module.title, str(module.estimated_minutes), str(len(module.objectives)),
-                 str(len(module.items)), state, str(count)]
+                 str(len(module.questions)), state, str(count)]
         rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
         lines.append(f"{module_id}: {module.title} ({state}, {count} collected)")
     head = ["Module", "Title", "Minutes", "Objectives", "Graded questions", "Gradebook", "Collected"]

@@ -1,24 +1,30 @@
 """The course as the trainer tools see it: its folder, nbgrader configuration, modules and gradebook.
 
-Everything here reads the course; nothing changes it. nbgrader is driven in-process through its own
-API (nbgrader.apps.NbGraderAPI) with the course's nbgrader_config.py, exactly as the formgrader does.
+This is the one door into nbgrader: the course's tools reach nbgrader's API (nbgrader.apps.NbGraderAPI,
+driven in-process with the course's nbgrader_config.py, exactly as the formgrader does), its gradebook, its
+roster and its exchange through `Course`, and nowhere else. (nbgrader's preprocessors that feedback.py
+extends, and the learner's server extension, are nbgrader plugins, not callers.)
+
+Grading state lives where nbgrader keeps it: the gradebook and the course folders nbgrader writes
+(submitted/, autograded/, feedback/). What the course adds is derived from those, or a log.
 """
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import copy
+import datetime as dt
+import functools
 import os
-import re
 import sqlite3
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
+
+from widgets.questions import Module, read_module
 
 CONFIG_FILE = "nbgrader_config.py"
 
@@ -48,114 +54,6 @@ def ensure_tools_on_path() -> None:
 
 class CourseError(ValueError):
     """The folder is not a usable course; the message says what to do."""
-
-
-@dataclass
-class GradedItem:
-    """One graded cell of a module: an autograded test cell or a manually graded task."""
-
-    module: str
-    notebook: str
-    grade_id: str
-    points: float
-    objective: str | None
-    manual: bool
-    number: int | None = None  # the question's number in its module ("Question 3")
-    question: str = ""  # the first words of the question's stem, as the learner reads them
-
-    @property
-    def label(self) -> str:
-        """How the trainer sees the question: "Q3 · What is Andre's PHQ-9 total?" (the grade id if unknown)."""
-        if self.number is None:
-            return self.question or self.grade_id
-        return f"Q{self.number} · {self.question}" if self.question else f"Q{self.number}"
-
-
-@dataclass
-class Module:
-    """One module (nbgrader assignment) as written in source/: its metadata and graded cells."""
-
-    id: str
-    number: int | None
-    title: str
-    estimated_minutes: int
-    objectives: dict[str, str]
-    notebooks: list[Path]
-    items: list[GradedItem] = field(default_factory=list)
-    safety_critical: list[str] = field(default_factory=list)  # objective keys, from curriculum.safety_critical
-
-    @property
-    def max_points(self) -> float:
-        return sum(item.points for item in self.items)
-
-
-QUESTION_HEADING = re.compile(r"^\s*#+\s*Question\s+(\d+)\b[^\n]*\n?", re.I)
-OPTION_LINE = re.compile(r"^\s*(?:[-*]\s*)?[A-H][.)]\s", re.M)
-QUESTION_WORDS = 12
-QUESTION_MIN_WORDS = 6  # a first sentence shorter than this ("Tanya is an adult.") says too little
-
-
-def question_text(source: str) -> tuple[int | None, str]:
-    """A question cell's number and the first words of its stem, in plain text.
-
-    "### Question 3 · 1 point\n\nWhat is Andre's PHQ-9 **total**? Answer with a whole number." gives
-    (3, "What is Andre's PHQ-9 total?"): the stem up to its first question mark, or its first sentence
-    (if that is not too short to say anything) when short enough, otherwise its first
-    QUESTION_WORDS words and an ellipsis. Options (lines starting "- A.") are left out.
-    """
-    match = QUESTION_HEADING.match(source)
-    if not match:
-        return None, ""
-    stem = source[match.end():]
-    option = OPTION_LINE.search(stem)
-    stem = stem[: option.start()] if option else stem
-    stem = re.sub(r"[*_`#>]", "", stem)
-    stem = re.sub(r"\s+", " ", stem).strip()
-    words = stem.split(" ")
-    for end, word in enumerate(words[:QUESTION_WORDS + 2], start=1):
-        if word.endswith("?") or (end >= QUESTION_MIN_WORDS and word.endswith(".")):
-            return int(match.group(1)), " ".join(words[:end])
-    if len(words) <= QUESTION_WORDS:
-        return int(match.group(1)), stem
-    return int(match.group(1)), " ".join(words[:QUESTION_WORDS]).rstrip(",;:") + "\u2026"
-
-
-def read_module(module_dir: Path) -> Module:
-    """Read a module's curriculum metadata and graded cells from its source notebooks.
-
-    Each graded cell takes its question's number and first words from the nearest question cell above
-    it (a markdown cell headed "Question N" that is not itself graded, so a written task's own
-    "Question N · how your trainer marks it" cell does not count).
-    """
-    notebooks = sorted(p for p in module_dir.glob("*.ipynb") if not p.name.startswith("."))
-    title, minutes, number, objectives = module_dir.name, 0, None, {}
-    safety: list[str] = []
-    items: list[GradedItem] = []
-    for path in notebooks:
-        nb = nbformat.read(path, as_version=4)
-        meta = nb.metadata.get("curriculum", {})
-        title = meta.get("title", title)
-        minutes = int(meta.get("estimated_minutes", minutes) or 0)
-        number = meta.get("module", number)
-        objectives.update(meta.get("objectives", {}))
-        safety += [key for key in meta.get("safety_critical", []) if key not in safety]
-        question: tuple[int | None, str] = (None, "")
-        for cell in nb.cells:
-            nbg = cell.metadata.get("nbgrader", {})
-            graded = nbg.get("grade") or nbg.get("task")
-            if cell.cell_type == "markdown" and not graded and QUESTION_HEADING.match(cell.source):
-                question = question_text(cell.source)
-            if not graded:
-                continue
-            items.append(GradedItem(
-                module=module_dir.name, notebook=path.stem, grade_id=nbg.get("grade_id", ""),
-                points=float(nbg.get("points", 0)),
-                objective=cell.metadata.get("curriculum", {}).get("objective"),
-                manual=bool(nbg.get("task")) or bool(nbg.get("solution")),
-                number=question[0], question=question[1],
-            ))
-    return Module(id=module_dir.name, number=number, title=title, estimated_minutes=minutes,
-                  objectives=dict(objectives), notebooks=notebooks, items=items, safety_critical=safety)
 
 
 @dataclass
@@ -231,11 +129,108 @@ class Course:
         return api
 
     def gradebook(self):
-        """nbgrader's Gradebook for this course (use as a context manager)."""
+        """nbgrader's Gradebook for this course (use as a context manager), with the course's two questions
+        that must not raise: `submission(module, learner)` and `due_date(module)`, None when missing."""
         ensure_tools_on_path()
-        from nbgrader.api import Gradebook
+        return _course_gradebook()(self.db_url, self.course_id)
 
-        return Gradebook(self.db_url, self.course_id)
+    def release(self, modules: list[str], *, scratch: Path | None = None,
+                progress=lambda message: None) -> None:
+        """Add each module to the gradebook (nbgrader's generate_assignment: it learns the hidden tests and
+        rubrics from source/) and release it into the exchange, where learners fetch it. With `scratch`,
+        generate into that folder, so the release/ folder is left exactly as it is; release/ is what
+        learners get either way. A CourseError says which module failed and why."""
+        unknown = [m for m in modules if m not in self.module_ids()]
+        if unknown:
+            raise CourseError(f"{', '.join(unknown)}: not a module of this course (source/ holds "
+                              f"{', '.join(self.module_ids()) or 'no module'}).")
+        generating = self.config_copy()
+        if scratch is not None:
+            generating.CourseDirectory.release_directory = str(scratch)
+        ensure_tools_on_path()
+        from nbgrader.apps.api import NbGraderAPI
+
+        releasing = self.config_copy()
+        releasing.ExchangeReleaseAssignment.force = True  # a module released before is released again
+        generate, release = NbGraderAPI(config=generating), NbGraderAPI(config=releasing)
+        generate.log_level = release.log_level = "WARN"
+        for module in modules:
+            progress(f"adding {module} to the gradebook and the exchange")
+            added = generate.generate_assignment(module, force=True)
+            if not added.get("success"):
+                raise CourseError(f"{module} could not be added to the gradebook:\n{_reason(added)}")
+            released = release.release_assignment(module)
+            if not released.get("success"):
+                raise CourseError(f"{module} could not be released to learners:\n{_reason(released)}")
+
+    def due_date(self, module: str) -> dt.datetime | None:
+        """The module's due date in the gradebook (naive, UTC), or None."""
+        with self.gradebook() as gb:
+            return gb.due_date(module)
+
+    def set_due_date(self, module: str, due: dt.datetime) -> None:
+        with self.gradebook() as gb:
+            gb.update_or_create_assignment(module, duedate=due.astimezone(dt.UTC).replace(tzinfo=None))
+
+    def score(self, module: str, learner: str) -> tuple[float | None, float | None, bool]:
+        """(score, max score, waiting for a manual grade) of a learner's graded submission."""
+        with self.gradebook() as gb:
+            submission = gb.submission(module, learner)
+            if submission is None:
+                return None, None, False
+            return submission.score, submission.max_score, bool(submission.needs_manual_grade)
+
+    def import_roster(self, rows: list[dict]) -> int:
+        """Add or update the learners of a checked roster (roster.check_roster) in the gradebook, as
+        `nbgrader db student import` does."""
+        with self.gradebook() as gb:
+            for row in rows:
+                fields = {k: (v or "").strip() or None for k, v in row.items() if k and k != "id"}
+                gb.update_or_create_student(row["id"].strip(), **fields)
+        return len(rows)
+
+    def already_graded(self, module: str, learner: str) -> bool:
+        """nbgrader's own rule: skip when every notebook was autograded from a submission at least as new."""
+        from nbgrader.coursedir import CourseDirectory
+
+        submitted = self.root / "submitted" / learner / module
+        autograded = self.root / "autograded" / learner / module
+        if not autograded.is_dir() or any(not (autograded / p.name).exists() for p in submitted.glob("*.ipynb")):
+            return False
+        coursedir = CourseDirectory(config=self.config_copy())
+        new, old = coursedir.get_existing_timestamp(str(submitted)), coursedir.get_existing_timestamp(str(autograded))
+        return new is None or (old is not None and new <= old)
+
+    def as_learner(self, step: str, learner: str, module: str, at: dt.datetime | None = None) -> Path | None:
+        """One of nbgrader's exchange steps (fetch, submit or fetch_feedback) run as a learner whose home
+        folder is learners/<learner>; `at` sets the exchange's clock (a simulated on-time or late
+        submission). The module's folder in the learner's home, or None when the exchange has nothing for
+        them (no feedback released, say)."""
+        ensure_tools_on_path()
+        from nbgrader.auth import Authenticator
+        from nbgrader.coursedir import CourseDirectory
+        from nbgrader.exchange import ExchangeError, ExchangeFactory
+
+        config = self.config_copy()
+        home = self.root / "learners" / learner
+        home.mkdir(parents=True, exist_ok=True)
+        config.Exchange.assignment_dir = str(home)
+        config.Exchange.cache = str(self.root / ".learner-cache" / learner)
+        config.CourseDirectory.student_id = learner
+        coursedir = CourseDirectory(config=config)
+        coursedir.assignment_id = module
+        factory = ExchangeFactory(config=config)
+        cls = {"fetch": factory.fetch_assignment, "submit": factory.submit,
+               "fetch_feedback": factory.fetch_feedback}[step]
+        if at is not None:
+            cls = _clocked(cls, at)
+        try:
+            cls(coursedir=coursedir, authenticator=Authenticator(config=config), config=config).start()
+        except ExchangeError:
+            if step != "fetch_feedback":
+                raise
+            return None
+        return home / module
 
     def released_modules(self) -> list[str]:
         """Modules the gradebook knows (generate_assignment put them there), in course order."""
@@ -248,82 +243,53 @@ class Course:
         return [m for m in self.module_ids() if m in names] + sorted(names - set(self.module_ids()))
 
 
-def answer_key(module: Module) -> dict[str, dict]:
-    """Each autograded item's answer variable, correct value and allowed options, read from source/.
-
-    From the answer cells' solution region (`q3_answer = "B"`) and the test cells' calls:
-    `check_choice(name, var, [options])`, `check_choices(...)`, `check_number(name, var, lo, hi)` and the
-    hidden `expect(name, var, correct)`. Returns {grade_id: {"variable", "correct", "kind", "options",
-    "range"}} for test cells whose marking check could be read.
-    """
-    solutions: dict[str, object] = {}
-    key: dict[str, dict] = {}
-    for path in module.notebooks:
-        nb = nbformat.read(path, as_version=4)
-        for cell in nb.cells:
-            if cell.cell_type != "code":
-                continue
-            nbg = cell.metadata.get("nbgrader", {})
-            if nbg.get("solution") and not nbg.get("grade"):
-                solutions.update(_solution_values(cell.source))
-            elif nbg.get("grade"):
-                entry = _test_calls(cell.source)
-                if entry:
-                    key[nbg["grade_id"]] = entry
-    for entry in key.values():
-        if entry["correct"] is None:
-            entry["correct"] = solutions.get(entry["variable"])
-    return key
+def _reason(result: dict) -> str:
+    """What nbgrader said when a step failed: its last line (the traceback before it helps no trainer)."""
+    lines = [line.strip() for line in f"{result.get('log') or ''}\n{result.get('error') or ''}".splitlines()
+             if line.strip()]
+    return lines[-1] if lines else "nbgrader gave no reason"
 
 
-def _solution_values(source: str) -> dict[str, object]:
-    inside, values = False, {}
-    for line in source.splitlines():
-        if "### BEGIN SOLUTION" in line:
-            inside = True
-        elif "### END SOLUTION" in line:
-            inside = False
-        elif inside:
+def gradebook_at(db_url: str):
+    """The course's Gradebook at a database URL nbgrader hands over (inside its own feedback step, where the
+    course folder is not at hand); use as a context manager."""
+    ensure_tools_on_path()
+    return _course_gradebook()(db_url)
+
+
+def _clocked(cls, at: dt.datetime):
+    """An exchange step with a set clock."""
+
+    class Clocked(cls):
+        def set_timestamp(self):
+            self.timestamp = at.strftime(self.timestamp_format)
+
+    return Clocked
+
+
+@functools.cache
+def _course_gradebook():
+    from nbgrader.api import Gradebook, MissingEntry
+
+    class CourseGradebook(Gradebook):
+        """nbgrader's Gradebook, answering None where nbgrader raises MissingEntry."""
+
+        def submission(self, module: str, learner: str):
             try:
-                node = ast.parse(line.strip())
-            except SyntaxError:
-                continue
-            for stmt in node.body:
-                if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name):
-                    try:
-                        values[stmt.targets[0].id] = ast.literal_eval(stmt.value)
-                    except ValueError:
-                        pass
-    return values
+                return self.find_submission(module, learner)
+            except MissingEntry:
+                return None
 
-
-def _test_calls(source: str) -> dict | None:
-    clean = "\n".join(line for line in source.splitlines() if not line.strip().startswith("###"))
-    try:
-        tree = ast.parse(clean)
-    except SyntaxError:
-        return None
-    entry: dict = {"variable": None, "correct": None, "kind": "value", "options": None, "range": None}
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and len(node.args) >= 3):
-            continue
-        name = node.func.id
-        try:
-            variable = ast.literal_eval(node.args[0])
-        except ValueError:
-            continue
-        if name == "expect":
-            entry["variable"] = variable
+        def due_date(self, module: str) -> dt.datetime | None:
             try:
-                entry["correct"] = ast.literal_eval(node.args[2])
-            except ValueError:
-                pass
-        elif name in ("check_choice", "check_choices"):
-            entry["kind"] = "choice" if name == "check_choice" else "choices"
-            entry["options"] = list(ast.literal_eval(node.args[2]))
-            entry["variable"] = entry["variable"] or variable
-        elif name == "check_number" and len(node.args) >= 4:
-            entry["kind"] = "number"
-            entry["range"] = (ast.literal_eval(node.args[2]), ast.literal_eval(node.args[3]))
-            entry["variable"] = entry["variable"] or variable
-    return entry if entry["variable"] else None
+                return self.find_assignment(module).duedate
+            except MissingEntry:
+                return None
+
+        def grade(self, grade_id: str, notebook: str, module: str, learner: str):
+            try:
+                return self.find_grade(grade_id, notebook, module, learner)
+            except MissingEntry:
+                return None
+
+    return CourseGradebook

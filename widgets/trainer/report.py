@@ -6,17 +6,20 @@ reports/objective-mastery.csv one row per learner and objective
 reports/item-analysis.csv    one row per question
 reports/follow-up.csv        who needs what: not submitted, could not be graded, below mastery
 
-Numbers are formatted by the same functions for the page and the CSV files.
+Numbers are formatted by the same functions for the page and the CSV files. The page is rendered from
+templates/report/ with autoescaping: every name, title, question, objective and concern reaches it as text
+and is escaped there; only the figures, which the course's own code builds as HTML, are marked safe.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import html
 from pathlib import Path
 
+import jinja2
 import matplotlib.patches as mpatches
+from markupsafe import Markup
 
 from widgets.figures import HATCHES, PALETTE, SEQUENCE, AccessibleFigure, new_figure
 
@@ -25,6 +28,9 @@ from .data import LATE, CohortData, load
 from .nbgrader_course import Course
 
 HEATMAP_PAGE = 50  # learners per heatmap figure: readable at normal zoom, paginated beyond that
+TEMPLATE_DIR = Path(__file__).parent / "templates" / "report"  # holds the page's template
+TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
+                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
 def pct(value: float | None) -> str:
@@ -130,7 +136,7 @@ SAFETY_FLAG = "WARNING: safety-critical and below the threshold"
 def item_rows(data: CohortData) -> list[dict]:
     rows = []
     for module, mod in data.modules.items():
-        by_id = {i.grade_id: i for i in mod.items}
+        by_id = {i.grade_id: i for i in mod.questions}
         computed = {s.item: s for s in data.item_stats(module)}
         for item, points in data.item_points(module).items():
             s = computed.get(item)
@@ -313,7 +319,7 @@ def weakest_first(mastery: dict[str, dict[str, float]], learners) -> list[str]:
 
     def average(learner):
         values = list(mastery.get(learner, {}).values())
-        return sum(values) / len(values) if values else -1.0
+        return stats.mean(values) if values else -1.0
 
     return sorted(learners, key=lambda lr: (average(lr), lr))
 
@@ -367,13 +373,10 @@ def heatmap_figures(data: CohortData, threshold: float) -> list[AccessibleFigure
 
 # ---------------------------------------------------------------- writing
 
-def _table(rows: list[dict], columns: list[tuple[str, str]]) -> str:
-    if not rows:
-        return "<p>Nothing to show.</p>"
-    head = "".join(f'<th scope="col">{html.escape(label)}</th>' for _, label in columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(r[k]))}</td>" for k, _ in columns) + "</tr>"
-                   for r in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+def figure_html(figure: AccessibleFigure | None) -> Markup | None:
+    """A figure for the page: the course's own markup, in which figures.py escapes the title and the text
+    alternative (learner names among them)."""
+    return None if figure is None else Markup(figure.to_html())
 
 
 def write_csv(path: Path, rows: list[dict], fields: list[str]) -> Path:
@@ -382,34 +385,6 @@ def write_csv(path: Path, rows: list[dict], fields: list[str]) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
-
-
-STYLE = """
-body{font-family:system-ui,sans-serif;max-width:70em;margin:1em auto;padding:0 1em;line-height:1.45;color:#111}
-table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{border:1px solid #999;padding:0.25em 0.5em;text-align:left}
-th{background:#eee}h2{margin-top:2em;border-bottom:2px solid #0072B2}details{margin:1em 0}
-.flag{font-weight:bold}
-.warning{border:3px solid #A03000;border-left-width:0.75em;padding:0.5em 1em;margin:1em 0;background:#FFF4EC}
-.warning h2{margin-top:0.3em;border:none}
-"""
-
-
-def safety_warning(rows: list[dict], threshold: float) -> str:
-    """The report's first section when a safety-critical objective is below the threshold: words, a
-    heading and a thick border, not colour alone."""
-    flagged = [r for r in rows if r["flag"]]
-    if not flagged:
-        return ""
-    items = "".join(
-        f"<li><strong>Objective {html.escape(r['objective'])}</strong> ({html.escape(r['module_name'])}): "
-        f"{html.escape(r['objective_text'])}. Only {html.escape(r['cohort_mastery_percent'])}% of learners "
-        f"({r['reached_threshold']} of {r['learners']}) reached {threshold:.0%}. Below it: "
-        f"{html.escape(r['learners_below'])}.</li>" for r in flagged)
-    return ("<section class='warning' aria-labelledby='safety-warning'>"
-            "<h2 id='safety-warning'>Warning: safety-critical objectives below the mastery threshold</h2>"
-            "<p>These objectives are about keeping clients safe. Too few learners in the cohort reached the "
-            f"threshold on them: go over them with the cohort, and with each learner named, before they work "
-            f"with clients alone.</p><ul>{items}</ul></section>")
 
 
 def write_report(course: Course, threshold: float = 0.8, data: CohortData | None = None) -> dict[str, Path]:
@@ -431,82 +406,16 @@ def write_report(course: Course, threshold: float = 0.8, data: CohortData | None
         "follow-up": write_csv(out / "follow-up.csv", follow,
                                ["learner", "learner_name", "module", "module_name", "reason", "details"]),
     }
-    figures = {"scores": score_figure(data), "mastery": mastery_summary_figure(data, threshold)}
-    heatmaps = heatmap_figures(data, threshold)
-    flag_help = "".join(f"<li><strong>{html.escape(k)}</strong>: {html.escape(v)}</li>"
-                        for k, v in stats.FLAG_TEXT.items())
-    few = [r for r in summary if 0 < r["graded"] < stats.FEW_LEARNERS]
-    parts = [
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Cohort report: {data.course_id}</title>",
-        f"<style>{STYLE}</style></head><body><main>",
-        f"<h1>Cohort report: {html.escape(data.course_id)}</h1>",
-        f"<p>Written {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC from the gradebook. {len(data.learners)} "
-        f"learner(s), {len(data.modules)} released module(s). Mastery threshold: {threshold:.0%}. "
-        "Every table is also a CSV file in this folder (with logins and question ids for other tools).</p>",
-        safety_warning(objectives, threshold),
-        "<h2>Who needs follow-up</h2>",
-        "<p>Learners who have not submitted; whose submission is damaged, incomplete, changed where it is "
-        "locked, late, or could not be graded; or who are below the mastery threshold on an objective. "
-        "Learners below a safety-critical objective come first, then those with most to follow up. "
-        "Objectives are listed by number (see the table under Mastery per learning objective).</p>",
-        _table(follow_up_by_learner(follow),
-               [("learner_name", "Learner"), ("items", "Items"), ("submissions", "Submissions to follow up"),
-                ("safety_critical_below_mastery", "Safety-critical objectives below mastery"),
-                ("below_mastery", "Other objectives below mastery")]),
-        "<details><summary>Every follow-up item, with details (follow-up.csv)</summary>",
-        _table(follow, [("learner_name", "Learner"), ("module_name", "Module"), ("reason", "Reason"),
-                        ("details", "Details")]),
-        "</details>",
-        "<h2>Scores per module</h2>",
-        figures["scores"].to_html() if figures["scores"] else "<p>No graded submission yet.</p>",
-        _table(summary, [("module_name", "Module"), ("graded", "Graded"),
-                         ("not_submitted", "Not submitted"), ("could_not_be_graded", "Could not be graded"),
-                         ("late", "Late"), ("waiting_for_manual_grading", "Waiting for manual grading"),
-                         ("mean_percent", "Mean %"), ("median_percent", "Median %"),
-                         ("min_percent", "Lowest %"), ("max_percent", "Highest %")]),
-        "<details><summary>Every learner's score (module-scores.csv)</summary>",
-        _table(scores, [("learner_name", "Learner"), ("module_name", "Module"), ("score", "Score"),
-                        ("max_score", "Out of"), ("percent", "%"), ("late", "Late"), ("status", "Status")]),
-        "</details>",
-        "<h2>Mastery per learning objective</h2>",
-        "<p>A learner's mastery of an objective is the share of the points of the questions that assess "
-        "it. Written answers count once they are graded. The cohort's mastery of an objective is the share "
-        f"of learners with a result who reached {threshold:.0%} on it. Objectives marked safety-critical are "
-        "flagged in words when the cohort's mastery is below the threshold.</p>",
-        _table(objectives, [("objective", "Objective"), ("objective_text", "What the learner can do"),
-                            ("module_name", "Module"), ("safety_critical", "Safety-critical"),
-                            ("learners", "Learners with a result"), ("reached_threshold", "Reached the threshold"),
-                            ("cohort_mastery_percent", "Cohort mastery %"), ("flag", "Flag")]),
-        figures["mastery"].to_html() if figures["mastery"] else "<p>No result yet.</p>",
-    ]
-    if heatmaps:
-        parts.append(heatmaps[0].to_html())
-        if len(heatmaps) > 1:
-            parts.append(f"<details><summary>The other {len(heatmaps) - 1} page(s) of the grid</summary>"
-                         + "".join(f.to_html() for f in heatmaps[1:]) + "</details>")
-    parts += [
-        "<details><summary>Every learner's mastery per objective (objective-mastery.csv)</summary>",
-        _table(mastery, [("learner_name", "Learner"), ("objective", "Objective"),
-                         ("safety_critical", "Safety-critical"), ("mastery_percent", "Mastery %"),
-                         ("below_threshold", "Below threshold")]),
-        "</details>",
-        "<h2>Item analysis: which questions work</h2>",
-        "<p><strong>Difficulty</strong> is the share of the question's points the cohort earned (high means "
-        "easy). <strong>Point-biserial</strong> is the correlation between the question and the rest of the "
-        "module (0.20 or more is usual for a good question). <strong>Upper-lower</strong> is the difficulty "
-        "among the top 27% of learners minus the bottom 27%. Flags:</p>",
-        f"<ul>{flag_help}</ul>",
-    ]
-    if few:
-        parts.append("<p><strong>Few learners:</strong> with fewer than "
-                     f"{stats.FEW_LEARNERS} graded submissions ({', '.join(r['module_name'] for r in few)}) "
-                     "these statistics are indicative only.</p>")
-    parts += [
-        _table(items, [("module_name", "Module"), ("question", "Question"), ("objective", "Objective"),
-                       ("points", "Points"), ("learners", "Learners"), ("difficulty", "Difficulty"),
-                       ("point_biserial", "Point-biserial"), ("upper_lower", "Upper-lower"), ("flags", "Flags")]),
-        "</main></body></html>",
-    ]
+    few = [r["module_name"] for r in summary if 0 < r["graded"] < stats.FEW_LEARNERS]
+    page = TEMPLATES.get_template("cohort-report.html.j2").render(
+        course_id=data.course_id, written=f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}",
+        learners=len(data.learners), modules=len(data.modules), threshold=f"{threshold:.0%}",
+        safety_flagged=[r for r in objectives if r["flag"]],
+        follow_up_by_learner=follow_up_by_learner(follow), follow_up=follow,
+        score_figure=figure_html(score_figure(data)), module_summary=summary, module_scores=scores,
+        objective_summary=objectives, mastery_figure=figure_html(mastery_summary_figure(data, threshold)),
+        mastery_grids=[figure_html(f) for f in heatmap_figures(data, threshold)], objective_mastery=mastery,
+        flag_text=stats.FLAG_TEXT, few_learners=stats.FEW_LEARNERS, few_learners_modules=few, item_analysis=items)
     report = out / "cohort-report.html"
-    report.write_text("\n".join(parts), encoding="utf-8")
+    report.write_text(page, encoding="utf-8")
     return {"html": report, **paths}

@@ -13,7 +13,7 @@ right/wrong. Learners without a graded submission are left out of a module's sta
 
 from __future__ import annotations
 
-import math
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -33,24 +33,20 @@ FLAG_TEXT = {
 
 
 def mean(values: Sequence[float]) -> float:
-    if not values:
-        raise ValueError("mean of no values")
-    return sum(values) / len(values)
+    """The arithmetic mean as a float; statistics.StatisticsError (a ValueError) for no values."""
+    return statistics.fmean(values)
 
 
 def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
-    """Pearson correlation; None when either variable does not vary (correlation undefined)."""
+    """Pearson correlation; None with fewer than two pairs or when either variable does not vary
+    (correlation undefined)."""
     if len(xs) != len(ys):
         raise ValueError(f"pearson needs two lists of the same length, got {len(xs)} and {len(ys)}")
-    if len(xs) < 2:
+    # Checked on the values themselves: a series of equal scores such as 0.7 can leave a rounding
+    # residue in its spread, which would otherwise read as a correlation of about zero.
+    if len(set(xs)) < 2 or len(set(ys)) < 2:
         return None
-    mx, my = mean(xs), mean(ys)
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
-    sxx = sum((x - mx) ** 2 for x in xs)
-    syy = sum((y - my) ** 2 for y in ys)
-    if sxx == 0 or syy == 0:
-        return None
-    return sxy / math.sqrt(sxx * syy)
+    return statistics.correlation(xs, ys)
 
 
 def difficulty(item_scores: Sequence[float]) -> float:
@@ -182,9 +178,7 @@ def score_bands(proportions: Sequence[float]) -> dict[str, int]:
 
 def summary(values: Sequence[float]) -> dict[str, float]:
     """Mean, median, minimum and maximum."""
-    ordered = sorted(values)
-    n = len(ordered)
-    if n == 0:
+    if not values:
         raise ValueError("summary of no values")
-    middle = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
-    return {"n": n, "mean": mean(ordered), "median": middle, "min": ordered[0], "max": ordered[-1]}
+    return {"n": len(values), "mean": mean(values), "median": statistics.median(values),
+            "min": min(values), "max": max(values)}

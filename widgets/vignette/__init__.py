@@ -6,7 +6,7 @@ In a notebook:
     play("m1-first-call")
 """
 
-from widgets.vignette.model import Session, Vignette, VignetteError, load, load_by_id, vignette_files
+from widgets.vignette.model import Playthrough, Vignette, VignetteError, load, load_by_id, vignette_files
 
 
 def play(vignette_id: str):
@@ -16,4 +16,4 @@ def play(vignette_id: str):
     return VignettePlayer(load_by_id(vignette_id))
 
 
-__all__ = ["Session", "Vignette", "VignetteError", "load", "load_by_id", "play", "vignette_files"]
+__all__ = ["Playthrough", "Vignette", "VignetteError", "load", "load_by_id", "play", "vignette_files"]

@@ -1,4 +1,4 @@
-"""Vignettes as data: loading, the load-time rules, and a session that walks one. No ipywidgets here.
+"""Vignettes as data: loading, the load-time rules, and a playthrough that walks one. No ipywidgets here.
 
 Every error names the file, and the node where there is one, so an author can go straight to it.
 
@@ -227,7 +227,7 @@ class Step:
     choice: Choice
 
 
-class Session:
+class Playthrough:
     """One learner's walk through a vignette: where they are, what they chose, what they have earned."""
 
     def __init__(self, vignette: Vignette):

@@ -1,4 +1,4 @@
-"""The vignette player: a thin ipywidgets view over a Session.
+"""The vignette player: a thin ipywidgets view over a Playthrough.
 
 Situation, choices as buttons, feedback after each choice, progress, and at the end a debrief with the
 learner's path and score and a button to play again. A case decision is a list of native <button>s
@@ -15,7 +15,7 @@ import ipywidgets as w
 
 from widgets.choice_controls import ChoiceButtons
 from widgets.sources import source_line
-from widgets.vignette.model import Session, Vignette
+from widgets.vignette.model import Playthrough, Vignette
 
 # Choice buttons and their focus outline are styled by widgets.choice_controls; these are the case's text panels.
 _STYLE = """<style>
@@ -41,7 +41,7 @@ class VignettePlayer(w.VBox):
     """Plays one vignette. `VignettePlayer(vignette)`; shown when it is the last value of a cell."""
 
     def __init__(self, vignette: Vignette, **kwargs):
-        self.session = Session(vignette)
+        self.session = Playthrough(vignette)
         self.header = w.HTML(
             _STYLE
             + f"<h3>Case: {html.escape(vignette.title)}</h3>"
