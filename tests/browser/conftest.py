@@ -16,10 +16,11 @@ import os
 import re
 import secrets
 import shutil
+from pathlib import Path
 
 import pytest
 
-from .lab import ARTIFACTS, ROOT, LabServer, copy_course, course
+from .lab import ARTIFACTS, ROOT, LabServer, copy_course, course, prepared_copy
 from .notebook_page import Console, Steps, accept_kernel_selection
 from .rendering import VIEWPORT, Renderings
 
@@ -58,11 +59,19 @@ def axe_source() -> str:
 
 
 @pytest.fixture(scope="session")
-def lab(tmp_path_factory, chromium_path) -> LabServer:
+def prepared_course(tmp_path_factory) -> Path:
+    """The course copied and set up once, as course.py sets it up (gradebook, exchange, learner folder).
+    Each server serves a copy of its own (prepared_copy), so the set-up runs once however many servers."""
+    root = copy_course(tmp_path_factory.mktemp("prepared-course") / "course")
+    course.ensure_course(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory, chromium_path, prepared_course) -> LabServer:
     """A copy of the course, set up as course.py sets it up, served by JupyterLab on 127.0.0.1."""
     base = tmp_path_factory.mktemp("browser-course")
-    root = copy_course(base / "course")
-    course.ensure_course(root)
+    root = prepared_copy(prepared_course, base / "course")
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     server = LabServer(root, base / "jupyter-state", ARTIFACTS / f"jupyterlab-server{'-' + worker if worker else ''}.log")
     try:
@@ -73,12 +82,11 @@ def lab(tmp_path_factory, chromium_path) -> LabServer:
 
 
 @pytest.fixture(scope="session")
-def learner_lab(tmp_path_factory, chromium_path) -> LabServer:
+def learner_lab(tmp_path_factory, chromium_path, prepared_course) -> LabServer:
     """Another copy of the course, served in the learner's view (their folder, my-work/), as
     `python3 course.py start` serves it."""
     base = tmp_path_factory.mktemp("browser-learner-course")
-    root = copy_course(base / "course")
-    course.ensure_course(root)
+    root = prepared_copy(prepared_course, base / "course")
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     server = LabServer(root, base / "jupyter-state",
                        ARTIFACTS / f"jupyterlab-learner-server{'-' + worker if worker else ''}.log", view="learner")

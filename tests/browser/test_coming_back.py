@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from widgets.saving import RUN_AGAIN
 
 from . import content
-from .lab import ARTIFACTS, LabServer, copy_course, course
+from .lab import ARTIFACTS, LabServer, course, prepared_copy
 from .notebook_page import (
     UI_SECONDS,
     WIDGET_FAILED,
@@ -43,11 +43,10 @@ SETTLE_MS = 3_000
 
 
 @pytest.fixture(scope="module")
-def learner_lab(tmp_path_factory, chromium_path):
+def learner_lab(tmp_path_factory, chromium_path, prepared_course):
     """The learner's view of a fresh copy of the course, with MODULE fetched into the learner's folder."""
     base = tmp_path_factory.mktemp("coming-back")
-    root = copy_course(base / "course")
-    course.ensure_course(root)
+    root = prepared_copy(prepared_course, base / "course")
     server = LabServer(root, base / "jupyter-state", ARTIFACTS / "jupyterlab-server-learner.log", view="learner")
     server.run("nbgrader", "fetch_assignment", MODULE, "--log-level=WARN")
     assert (server.served_root / FETCHED).exists()
