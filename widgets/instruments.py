@@ -3,9 +3,10 @@
 One source of truth for scoring (widgets.screening), the forms (widgets.screening_view), the progress
 chart (widgets.progress) and the tests. An instrument declares its items and their answers (`choices`), the
 screener's flow (`asked`: which items are asked given the earlier answers) and the settings or follow-up
-questions scoring takes besides the items (`settings`); the scorer and the form both read these. Every number here is in section 5 of the clinical reference (the
-PHQ-9 proposed treatment actions in section 14.2); a rule the reference marks [S] carries `reported_by`
-(or `action_reported_by` when only the action is [S]), the attribution the learner reads with it.
+questions scoring takes besides the items (`settings`); the scorer and the form both read these. Every
+number here is in section 5 of the clinical reference (the PHQ-9 proposed treatment actions in section
+14.2); a rule the reference marks [S] carries `reported_by` (or `action_reported_by` when only the action
+is [S]), the attribution the learner reads with it.
 
 Item labels are short and neutral; they are not the official wording. Give the official form for the
 questions themselves (`Instrument.official_form`).

@@ -2,9 +2,10 @@
 one headless Chromium, and a fresh page (with console capture and screenshots) per test.
 
 The tests carry `xdist_group("browser")` so that `pytest -n 2 --dist loadgroup` (course.py test) keeps
-them on one worker. pytest 9.2 with pytest-xdist 3.8 ignores the group (pytest-dev/pytest-xdist#1386),
-hence pytest's pin at 9.1: without the group each worker that gets browser tests starts its own server
-and runs the notebooks again, correct but slower.
+them on one worker, except the tests of one notebook's rendering, grouped per notebook
+(content.each_notebook): notebooks are shared out between the workers, each of which then starts its own
+server, so a new module adds its rendering to one worker, not to a queue of them all. pytest 9.2 with
+pytest-xdist 3.8 ignores the groups (pytest-dev/pytest-xdist#1386), hence pytest's pin at 9.1.
 
 A person without Chromium or axe-core gets a skip that says how to install it; under CI (CI=true) the
 same absence fails, so the checks can never silently stop running.

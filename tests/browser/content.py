@@ -6,6 +6,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from widgets import questions
 
 from .lab import ROOT, course  # noqa: F401 - course is used by the tests through this module
@@ -57,6 +59,14 @@ def answer_cells(released: Path, root: Path = ROOT) -> list[tuple[int, str, str]
     keys = {q.grade_id: q for q in questions.questions(source) if not q.manual}
     return [(q.cells["answer"], q.answer_id, keys[q.grade_id].answer_source(keys[q.grade_id].correct_answer()))
             for q in questions.questions(released) if q.grade_id in keys and "answer" in q.cells]
+
+
+def each_notebook(notebooks: list[str]) -> list:
+    """Parameters for a test run once per notebook, grouped by notebook: every test of one notebook runs on
+    the same worker (`--dist loadgroup`), so the notebook is rendered once (rendering.py), and different
+    notebooks are shared out between the two workers, so a new module adds its own time to one worker only."""
+    return [pytest.param(notebook, marks=pytest.mark.xdist_group(f"browser-{notebook}"), id=notebook)
+            for notebook in notebooks]
 
 
 def course_id(root: Path = ROOT) -> str:

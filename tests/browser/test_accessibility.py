@@ -34,7 +34,7 @@ FIRST_VIGNETTE = [(notebook, index) for notebook in content.all_notebooks()
 MAX_TABS = 30  # more Tab presses than this between two choices is itself a barrier
 
 
-@pytest.mark.parametrize("notebook", content.all_notebooks())
+@pytest.mark.parametrize("notebook", content.each_notebook(content.all_notebooks()))
 def test_our_cells_and_outputs_have_no_serious_or_critical_accessibility_violations(
         notebook, axe_source, renderings):
     rendering = renderings.get(notebook)
@@ -43,6 +43,7 @@ def test_our_cells_and_outputs_have_no_serious_or_critical_accessibility_violati
     assert not problems, f"axe-core, inside {notebook}'s cells (details in {rendering.folder}):\n" + describe(problems)
 
 
+@pytest.mark.xdist_group(f"browser-{content.course.START_NOTEBOOK}")  # reads Start Here's rendering
 def test_jupyterlab_interface_issues_are_listed_and_each_is_explained(axe_source, renderings):
     """JupyterLab's own interface is not ours to fix, but what axe finds there is written down and each
     rule is explained in known_messages.KNOWN_CHROME_RULES; a new serious one fails until it is."""
@@ -57,7 +58,7 @@ def test_jupyterlab_interface_issues_are_listed_and_each_is_explained(axe_source
                              f"known_messages.KNOWN_CHROME_RULES (all listed in {report}):\n" + describe(unexplained))
 
 
-@pytest.mark.parametrize("notebook", content.all_notebooks())
+@pytest.mark.parametrize("notebook", content.each_notebook(content.all_notebooks()))
 def test_every_picture_is_a_course_figure_with_its_text_alternative_on_the_page(notebook, renderings):
     rendering = renderings.get(notebook)
     figures, bare = rendering.figures["figures"], rendering.figures["bareImages"]

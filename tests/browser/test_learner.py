@@ -38,7 +38,7 @@ def assert_console_clean(console) -> None:
     assert not unexpected, "browser console errors:\n" + "\n".join(unexpected)
 
 
-@pytest.mark.parametrize("notebook", content.all_notebooks())
+@pytest.mark.parametrize("notebook", content.each_notebook(content.all_notebooks()))
 def test_every_cell_of_a_notebook_runs_without_an_error_the_learner_did_not_cause(notebook, renderings):
     rendering = renderings.get(notebook)
     assert rendering.cell_count == len(content.read(content.ROOT / notebook)["cells"]) > 0
@@ -55,7 +55,7 @@ def test_every_cell_of_a_notebook_runs_without_an_error_the_learner_did_not_caus
     assert not unexpected, "browser console errors:\n" + "\n".join(unexpected)
 
 
-@pytest.mark.parametrize("notebook", VIGNETTE_NOTEBOOKS)
+@pytest.mark.parametrize("notebook", content.each_notebook(VIGNETTE_NOTEBOOKS))
 def test_every_vignette_plays_to_its_debrief_by_clicking_choices_and_starts_again(notebook, renderings):
     rendering = renderings.get(notebook)
     assert [v["cell"] for v in rendering.vignettes] == content.cells_calling(content.ROOT / notebook, "play(")
