@@ -410,3 +410,60 @@ def test_the_screening_form_scores_once_per_answer(monkeypatch, key):
     gate = next(iter((spec.asked_if_yes or {}).values()), 1)
     form.items[gate - 1].value = spec.item_values[gate - 1][0]  # for the C-SSRS, Q2 "no" also clears Q3-Q5
     assert len(scores) == 1 and form.result is not None
+
+
+# -- The client timeline ------------------------------------------------------------------------------------
+
+def test_the_timeline_view_reads_the_timeline_once_per_action_and_draws_that_result(monkeypatch):
+    from widgets import timeline as timeline_model
+    from widgets.tool_views import client_timeline
+
+    view = client_timeline("Victor", [{"week": 1, "phq9": 11, "item9": 0, "gad7": 9, "attended": 3}])
+    readings = count_calls(monkeypatch, timeline_model.timeline, timeline_model, tool_views)
+    view.phq9.value, view.item9.value, view.gad7.value = "17", 1, "14"
+    view.attended.value, view.missed.value = 1, 2
+    view.test.value, view.substance.value = "positive", "alcohol"
+    assert readings == []  # typing alone asks nothing
+    view.add_button.click()
+    assert len(readings) == 1 and view.result is not None and len(view.result.weeks) == 2
+    assert shown(view.message).startswith("Safety first: week 2: PHQ-9 item 9 answered 1")
+    for piece in ("988", "911", "supervisor", "clinically meaningful worsening", "drug test positive for alcohol"):
+        assert piece in shown(view.message)
+    assert "Week 2: PHQ-9 17 (item 9: 1)" in view.figure.alt_text and view.week.value == 3
+    readings.clear()
+    view.remove_button.click()
+    assert len(readings) == 1 and len(view.result.weeks) == 1 and "No flags" in shown(view.message)
+
+
+def test_the_timeline_view_explains_a_refused_week_and_keeps_the_timeline():
+    from widgets.tool_views import client_timeline
+
+    view = client_timeline("Victor", [{"week": 1, "phq9": 11}])
+    view.week.value = 1
+    view.add_button.click()
+    assert "Not added: the weeks must be in increasing order" in shown(view.message)
+    view.week.value, view.phq9.value = 2, "twelve"
+    view.add_button.click()
+    assert "Not added: type the PHQ-9 total as a whole number, or leave it empty" in shown(view.message)
+    view.phq9.value, view.test.value = "12", "positive"
+    view.add_button.click()
+    assert "Not added: type the substance the test was positive for" in shown(view.message)
+    assert len(view.result.weeks) == 1
+
+
+def test_a_bad_timeline_is_refused_before_any_control_is_built():
+    from widgets.tool_views import client_timeline
+
+    with pytest.raises(ValueError, match="week 1: the PHQ-9 total must be a whole number from 0 to 27"):
+        client_timeline("Victor", [{"week": 1, "phq9": 30}])
+
+
+def test_the_timeline_views_choices_are_radio_groups_and_every_text_box_is_labelled():
+    from ipywidgets import Text, ToggleButtons
+
+    from widgets.tool_views import client_timeline
+
+    view = client_timeline("Victor")
+    controls = [c for c in view.children if isinstance(c, ChoiceGroup | ToggleButtons)]
+    assert len(controls) == 2 and all(isinstance(c, ChoiceGroup) for c in controls)
+    assert all(c.description for c in view.children if isinstance(c, Text))

@@ -289,7 +289,18 @@ SAFE_PRACTICE = {
                          "written consent"],
     "m4-leaving-inpatient": ["written consent", "42 CFR Part 2", "suicide-risk screen", "988", "911"],
     "m4-planning-a-week": ["keeps taking it as prescribed", "prescriber", "written consent"],
+    "m5-rosa-group": ["supervisor", "988", "911", "withdrawal risk"],
+    "m5-leon-medication": ["keeps taking it as prescribed", "prescriber", "written consent", "naloxone", "911"],
+    "m6-victor-review": ["item 9", "C-SSRS", "supervisor", "988", "911"],
+    "m6-positive-test": ["naloxone", "911", "prescriber", "written consent", "42 CFR Part 2", "supervisor"],
 }
+PRACTICE_ONLY = {"m0-practice"}  # Start Here's two-step practice case: no client, no risk
+
+
+def test_every_case_says_what_safe_practice_its_good_endings_need():
+    """A new case cannot slip past the rule: each one lists what its good endings must show."""
+    cases = {path.stem for path in CONTENT_FILES} - PRACTICE_ONLY
+    assert sorted(cases - set(SAFE_PRACTICE)) == []
 
 
 def paths_to_good_endings(vignette):

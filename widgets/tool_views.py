@@ -1,6 +1,7 @@
-"""Views for the clinical tools: quadrant placement, the IOP week builder and the progress chart.
+"""Views for the clinical tools: quadrant placement, the IOP week builder, the progress chart and the client
+timeline.
 
-Each view owns a plain model call (widgets.quadrant, widgets.iop_week, widgets.progress), makes it once per
+Each view owns a plain model call (widgets.quadrant, widgets.iop_week, widgets.progress, widgets.timeline), makes it once per
 change, and only shows its result: the chart drawn from that result with its text description, and a sentence. Controls are labelled standard ipywidgets
 (buttons and text boxes: Tab reaches them; Space, Enter and typing operate them); a problem is shown as a sentence, never a traceback.
 """
@@ -16,6 +17,7 @@ from widgets.instruments import INSTRUMENTS
 from widgets.iop_week import DAYS, SESSION_KINDS, ScheduledSession, WeekCheck, check_week, draw_week
 from widgets.progress import PROGRESS_INSTRUMENTS, draw_trajectory, reminder, trajectory
 from widgets.quadrant import SEVERITIES, SEVERITY_NOT_DIAGNOSIS, Placement, draw_placements, place
+from widgets.timeline import ATTENDANCE_LIMIT, Timeline, WeekRecord, draw_timeline, timeline
 
 _LABEL = {"description_width": "14em"}
 
@@ -203,6 +205,89 @@ class ProgressView(w.VBox):
         self.chart.value = self.figure.to_html()
 
 
+class TimelineView(w.VBox):
+    """Add a client's weeks (PHQ-9 with item 9, GAD-7, sessions attended and missed, drug test) and see them on
+    one time axis, with the flags the timeline model finds."""
+
+    TESTS = [("Negative", "negative"), ("Positive", "positive"), ("Not done", "not done")]
+
+    def __init__(self, client: str, weeks=(), **kwargs):
+        self.client = client
+        first = timeline(client, list(weeks))
+        self.weeks: list[WeekRecord] = list(first.weeks)
+        self.week = w.BoundedIntText(value=1, min=1, max=200, description="Week number", style=_LABEL,
+                                     layout=_layout())
+        self.phq9 = w.Text(description="PHQ-9 total", placeholder="0-27, or leave empty", style=_LABEL,
+                           layout=_layout())
+        self.item9 = _toggle("PHQ-9 item 9", [("0", 0), ("1", 1), ("2", 2), ("3", 3), ("Not given", None)], None)
+        self.gad7 = w.Text(description="GAD-7 total", placeholder="0-21, or leave empty", style=_LABEL,
+                           layout=_layout())
+        self.attended = w.BoundedIntText(value=0, min=0, max=ATTENDANCE_LIMIT, description="Sessions attended",
+                                         style=_LABEL, layout=_layout())
+        self.missed = w.BoundedIntText(value=0, min=0, max=ATTENDANCE_LIMIT, description="Sessions missed",
+                                       style=_LABEL, layout=_layout())
+        self.test = _toggle("Drug test", self.TESTS, "not done")
+        self.substance = w.Text(description="Positive for", placeholder="the substance, if positive",
+                                style=_LABEL, layout=_layout())
+        self.add_button = w.Button(description="Add week", tooltip="Add this week to the timeline")
+        self.remove_button = w.Button(description="Remove last week", tooltip="Take the last week off the timeline")
+        self.message = w.HTML()
+        self.chart = w.HTML()
+        self.result: Timeline | None = None
+        self.figure = None
+        self.add_button.on_click(lambda _: self.add())
+        self.remove_button.on_click(lambda _: self.remove_last())
+        super().__init__([self.week, self.phq9, self.item9, self.gad7, self.attended, self.missed, self.test,
+                          self.substance, w.HBox([self.add_button, self.remove_button]), self.message,
+                          self.chart], **kwargs)
+        self._show(first)
+
+    @staticmethod
+    def _number(text: str, name: str) -> int | None:
+        text = text.strip()
+        if not text:
+            return None
+        if not text.isdigit():
+            raise ValueError(f"type the {name} as a whole number, or leave it empty")
+        return int(text)
+
+    def _entry(self) -> dict:
+        test = self.test.value
+        if test == "positive":
+            test = f"positive for {self.substance.value.strip()}" if self.substance.value.strip() else "positive"
+        return {"week": self.week.value, "phq9": self._number(self.phq9.value, "PHQ-9 total"),
+                "item9": self.item9.value, "gad7": self._number(self.gad7.value, "GAD-7 total"),
+                "attended": self.attended.value, "missed": self.missed.value, "test": test}
+
+    def add(self) -> None:
+        try:
+            entry = self._entry()
+            if self.test.value == "positive" and entry["test"] == "positive":
+                raise ValueError("type the substance the test was positive for")
+            result = timeline(self.client, [*self.weeks, entry])
+        except ValueError as problem:
+            self.message.value = _status(f"Not added: {problem}.")
+            return
+        self.weeks = list(result.weeks)
+        self.week.value = self.weeks[-1].week + 1
+        self._show(result)
+
+    def remove_last(self) -> None:
+        if not self.weeks:
+            self.message.value = _status("There is no week to remove.")
+            return
+        self.weeks = self.weeks[:-1]
+        self._show(timeline(self.client, self.weeks))
+
+    def _show(self, result: Timeline) -> None:
+        self.result = result
+        self.figure = draw_timeline(result)
+        if self.weeks:
+            self.week.value = self.weeks[-1].week + 1
+        self.message.value = _status(result.summary if result.weeks else "No weeks yet: add the first week.")
+        self.chart.value = self.figure.to_html()
+
+
 def quadrant_view(clients=()) -> QuadrantView:
     return QuadrantView(clients)
 
@@ -215,3 +300,8 @@ def iop_week_builder(sessions=(), population: str = "adult") -> IOPWeekBuilder:
 def progress_view(instrument_key: str = "phq9", scores=()) -> ProgressView:
     trajectory(instrument_key, list(scores))  # a clear ValueError for a bad instrument or score
     return ProgressView(instrument_key, scores)
+
+
+def client_timeline(client: str, weeks=()) -> TimelineView:
+    timeline(client, list(weeks))  # a clear ValueError for a bad week, before any control is built
+    return TimelineView(client, weeks)

@@ -164,6 +164,73 @@ QUESTIONS: dict[str, WrittenQuestion] = {
         partial=("IOP, a step down from the hospital. Dimensions: withdrawal potential (withdrawal over), "
                  "biomedical (no medical problem), emotional (mood eased), readiness (wants to stay sober)."),
     ),
+    # Module 5, Question 12: Rosa's stages, a reflection, an approach for trauma and drinking, and her remark.
+    "q12_written_rosa": WrittenQuestion(
+        criteria=(
+            Criterion(1, "names contemplation and the matching IDDT stage, persuasion",
+                      (("contemplation",), ("persuasion",))),
+            Criterion(1, "writes a reflection of her sleep and her own reasons for change",
+                      (("sleep",), ("daughter", "your job", "late for work"), ("and you're worried", "and you are worried",
+                                                                              "at the same time"))),
+            Criterion(1, "names Seeking Safety and says its evidence honestly",
+                      (("seeking safety",), ("no reliable difference", "no more than", "did no better",
+                                             "not proven better", "as much as"))),
+            Criterion(1, "asks her directly or screens the same day, and tells the supervisor",
+                      (("ask her directly", "suicide-risk screen", "ask her about thoughts of suicide"),
+                       ("supervisor",))),
+            Criterion(1, "names the 988 Lifeline and 911 for immediate danger", (("988",), ("911",))),
+        ),
+        strong=("- Stages: contemplation. She names concerns (her daughter, being late for work) but is "
+                "ambivalent: wine helps her sleep. The matching IDDT stage is persuasion, building motivation "
+                "to manage both.\n"
+                "- Reflection: \"Wine helps you get to sleep when the crash replays, and you're worried about "
+                "what your daughter sees and about your job.\"\n"
+                "- Approach: Seeking Safety, for trauma and substance use together, in group or one to one. "
+                "Honestly: in the largest trial (Hien et al., 2009) PTSD symptoms fell a lot, but with no "
+                "reliable difference from a health-education comparison, so it is not proven better than other "
+                "active treatments.\n"
+                "- Today: after group I ask her directly about thoughts of suicide, use our suicide-risk screen "
+                "and safety procedure, and tell my supervisor before she leaves. I make sure she knows the 988 "
+                "Suicide & Crisis Lifeline (free, confidential, 24/7 by call, text or chat) and that 911 is for "
+                "immediate danger. She drinks most evenings, so a medical check of withdrawal risk comes before "
+                "she stops."),
+        partial=("Rosa is in contemplation, the persuasion stage. I would offer her Seeking Safety. I would give "
+                 "her the 988 number and tell her to call 911 in an emergency."),
+    ),
+    # Module 6, Question 11: Victor's treatment-plan review note from his timeline.
+    "q11_written_victor": WrittenQuestion(
+        criteria=(
+            Criterion(1, "names both meaningful changes with their rules",
+                      (("5 points", "5-point", "five points"), ("4 points", "4-point", "four points"),
+                       ("phq-9",), ("gad-7",))),
+            Criterion(1, "takes the same-day safety step for item 9",
+                      (("item 9",), ("today", "same day"), ("c-ssrs",), ("supervisor",), ("988",), ("911",))),
+            Criterion(1, "reads the missed sessions and the positive test as information, not a verdict",
+                      (("shift", "barrier", "gets in the way"), ("not a diagnosis", "not proof"))),
+            Criterion(1, "changes the plan with him and says why now",
+                      (("with him", "with victor"), ("assessed continually", "modified as necessary"))),
+            Criterion(1, "says what is measured and when the plan is reviewed again",
+                      (("weekly", "every week", "each week"), ("review again", "review in", "reviewed again"))),
+        ),
+        strong=("- Meaningful change: his PHQ-9 rose 7 points from week 1 (10 to 17), past the 5-point minimal "
+                "clinically important difference (Löwe et al., 2004) in week 5; his GAD-7 rose 5 points (8 to 13), "
+                "past the 4-point difference for the GAD-7 (Toussaint et al., 2020), also in week 5.\n"
+                "- Today: item 9 is 1 on his week-6 form, so before the plan I ask the C-SSRS screener questions, "
+                "tell my supervisor and follow the agency's safety procedure, and make sure he has the 988 Lifeline "
+                "(free, confidential, 24/7 by call, text or chat) and knows 911 is for immediate danger. The total "
+                "does not show item 9.\n"
+                "- Missed sessions and the test: the missed groups follow his new late shifts, a barrier we work on "
+                "together, since retention is a priority. The positive alcohol test is something to talk over with "
+                "him; it is not a diagnosis and not a reason for discharge.\n"
+                "- Plan, made with him: move him to a track whose hours fit his shifts, add an individual session "
+                "on sleep and late-night drinking, and ask case management to help with his schedule. A plan must be "
+                "assessed continually and modified as necessary (NIDA, 1999), and his needs have changed.\n"
+                "- Monitoring: PHQ-9 (item 9 on every form) and GAD-7 weekly, attendance and a test at least once a "
+                "week on his timeline, and we review again in two weeks."),
+        partial=("His PHQ-9 rose 7 points, past the 5-point rule, and his GAD-7 5 points, past the 4-point rule, "
+                 "so both changes are meaningful. He misses groups because of his shifts. I would keep giving the "
+                 "PHQ-9 weekly and review again next month."),
+    ),
     # The trainer tools' practice module (tests/fixtures/trainer), Question 5: why treat both.
     "q5_written_relapse": WrittenQuestion(
         criteria=(
