@@ -62,3 +62,59 @@ def test_arrow_keys_move_a_practice_answer_and_leave_the_notebook_selection_alon
     page.keyboard.press("ArrowUp")
     back = page.evaluate(FOCUS)
     assert back["checked"] != after["checked"] and back["active"] == state["active"], (after, back)
+
+
+# The stage-matching exercise (Module 5), found on disk so it follows the content.
+STAGE_MATCHING = [(notebook, index) for notebook in content.released_notebooks()
+                  for index in content.cells_calling(content.ROOT / notebook, "stage_matching(")][:1]
+
+
+def tab_to_radio_group(page, cell: int, after: str | None = None, tabs: int = MAX_TABS) -> dict:
+    """Press Tab until the focus is on a radio of this cell whose group is not `after` (the group left)."""
+    for _ in range(tabs):
+        page.keyboard.press("Tab")
+        state = page.evaluate(FOCUS)
+        name = page.evaluate("() => document.activeElement && document.activeElement.name")
+        if state["radio"] and state["cell"] == cell and name != after:
+            return {**state, "name": name}
+    raise AssertionError(f"Tab never reached the next group of answers in cell {cell}")
+
+
+@pytest.mark.parametrize(("notebook", "index"), STAGE_MATCHING)
+def test_a_client_statement_is_sorted_checked_and_explained_with_the_keyboard_alone(
+        notebook, index, learner_lab, learner_page, learner_steps, workspace):
+    """Tab to the stage, Space and the arrow keys to choose it, the same for the approach, Tab to Check and
+    Enter: the verdict says right, why and its source, and the notebook's selected cell never moved."""
+    from widgets.stage_matching import load
+
+    exercise = load(notebook.split("/")[-2])
+    first = exercise.statements[0]
+    stage_at, approach_at = list(exercise.stages).index(first.stage), list(exercise.approaches).index(first.approach)
+    page = learner_page
+    panel = open_notebook(page, learner_lab, learner_lab.fetched_copy(notebook, "stage-keys"), workspace)
+    run_cell(panel, index)
+    tool = cells(panel).nth(index)
+    expect(tool.locator("input[type=radio]").first).to_be_visible(timeout=UI_SECONDS * 1000)
+    tool.locator(".jp-InputPrompt").first.click()
+    selected = page.evaluate(FOCUS)["active"]
+
+    group_name = None
+    for steps_to_answer in (stage_at, approach_at):
+        group_name = tab_to_radio_group(page, index, after=group_name)["name"]
+        page.keyboard.press("Space")
+        for _ in range(steps_to_answer):
+            page.keyboard.press("ArrowDown")
+        state = page.evaluate(FOCUS)
+        assert state["checked"] == steps_to_answer and state["active"] == selected, state
+    learner_steps.shot("sorted-by-keyboard")
+
+    for _ in range(5):  # the Check button follows the approach group
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement && document.activeElement.innerText") == "Check":
+            break
+    page.keyboard.press("Enter")
+    verdict = tool.locator("[role=status]").filter(has_text="Right.").first
+    expect(verdict).to_be_visible(timeout=UI_SECONDS * 1000)
+    expect(verdict).to_contain_text("Source:")
+    learner_steps.shot("checked-by-keyboard")
+    assert page.evaluate(FOCUS)["active"] == selected, "a key reached JupyterLab and moved the selected cell"
