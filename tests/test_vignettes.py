@@ -293,6 +293,11 @@ SAFE_PRACTICE = {
     "m5-leon-medication": ["keeps taking it as prescribed", "prescriber", "written consent", "naloxone", "911"],
     "m6-victor-review": ["item 9", "C-SSRS", "supervisor", "988", "911"],
     "m6-positive-test": ["naloxone", "911", "prescriber", "written consent", "42 CFR Part 2", "supervisor"],
+    "m7-felix-weekend": ["high-risk situation", "people to call", "988", "911"],
+    "m7-imani-lapse": ["lapse", "C-SSRS", "supervisor", "agency's safety procedure", "988", "911"],
+    "m8-quentin-safety-plan": ["item 9", "C-SSRS", "supervisor", "agency's safety procedure", "six parts",
+                               "firearm", "988", "911"],
+    "m8-renata-capstone": ["item 9", "supervisor", "withdrawal", "medical staff", "written consent", "988", "911"],
 }
 PRACTICE_ONLY = {"m0-practice"}  # Start Here's two-step practice case: no client, no risk
 

@@ -16,10 +16,9 @@ from functools import cache
 from pathlib import Path
 
 import jsonschema
-import yaml
 
 from widgets import CONTENT
-from widgets.yaml_loading import load_content
+from widgets.yaml_loading import read_content_file
 
 SCHEMA_VERSION = 1
 CLIENTS_FILE = CONTENT / "clients.yaml"
@@ -131,14 +130,7 @@ def load(path: str | Path = CLIENTS_FILE) -> dict[str, Person]:
     from widgets.vignette.model import vignette_files
 
     path = Path(str(path))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ClientRegistryError(f"{path.name}: cannot be read ({error.strerror or error})") from None
-    try:
-        data = load_content(text)
-    except yaml.YAMLError as error:
-        raise ClientRegistryError(f"{path.name}: not valid YAML ({error})") from None
+    data = read_content_file(path, ClientRegistryError)
     return parse(data, path, {p.stem for p in vignette_files()})
 
 

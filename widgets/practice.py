@@ -22,13 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jsonschema
-import yaml
 
 from widgets import CONTENT
 from widgets.choice_controls import ChoiceGroup
 from widgets.sources import all_sources, source_line
 from widgets.vignette.model import stable_order
-from widgets.yaml_loading import load_content
+from widgets.yaml_loading import read_content_file
 
 SCHEMA_VERSION = 1
 PRACTICE_DIR = CONTENT / "practice"
@@ -207,10 +206,7 @@ def parse(data, path: Path) -> dict[str, PracticeSet]:
 
 def load_file(path: Path) -> dict[str, PracticeSet]:
     path = Path(path)
-    try:
-        data = load_content(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise PracticeError(f"{path.name}: not valid YAML ({error})") from None
+    data = read_content_file(path, PracticeError)
     return parse(data, path)
 
 

@@ -16,12 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import jsonschema
-import yaml
-
 from widgets import CONTENT
 from widgets.sources import all_sources, source_line
-from widgets.yaml_loading import load_content
+from widgets.yaml_loading import read_content_file, schema_problem
 
 SCHEMA_VERSION = 1
 STAGE_MATCHING_DIR = CONTENT / "stage_matching"
@@ -145,19 +142,9 @@ def parse(data, path: Path) -> Exercise:
     if not isinstance(data, dict):
         raise StageMatchingError(f"{path.name}: expected a mapping with schema_version, module, title, stages, "
                                  "approaches and statements")
-    errors = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data),
-                    key=lambda e: [str(part) for part in e.absolute_path])
-    if errors:
-        first = errors[0]
-        location = list(first.absolute_path)
-        where = path.name
-        if len(location) >= 2 and location[0] == "statements":
-            raw = data["statements"][location[1]]
-            label = raw.get("id") if isinstance(raw, dict) else None
-            where += (f", statement {label!r}" if isinstance(label, str) else f", statement number {location[1] + 1}")
-            location = location[2:]
-        field = "/".join(map(str, location))
-        raise StageMatchingError(f"{where}: {field + ': ' if field else ''}{first.message}")
+    problem = schema_problem(data, SCHEMA, path, items="statements", label="id", noun="statement")
+    if problem:
+        raise StageMatchingError(problem)
     if data["module"] != path.stem:
         raise StageMatchingError(f"{path.name}: module is {data['module']!r} but the file is named {path.stem!r}; "
                                  "name the file after its module")
@@ -187,14 +174,7 @@ def parse(data, path: Path) -> Exercise:
 
 def load_file(path: str | Path) -> Exercise:
     path = Path(str(path))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise StageMatchingError(f"{path.name}: cannot be read ({error.strerror or error})") from None
-    try:
-        data = load_content(text)
-    except yaml.YAMLError as error:
-        raise StageMatchingError(f"{path.name}: not valid YAML ({error})") from None
+    data = read_content_file(path, StageMatchingError)
     return parse(data, path)
 
 

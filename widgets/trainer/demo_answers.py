@@ -231,6 +231,75 @@ QUESTIONS: dict[str, WrittenQuestion] = {
                  "so both changes are meaningful. He misses groups because of his shifts. I would keep giving the "
                  "PHQ-9 weekly and review again next month."),
     ),
+    # Module 8, Question 13: Renata's treatment plan at IOP admission (the capstone).
+    "q13_written_treatment_plan": WrittenQuestion(
+        criteria=(
+            Criterion(1, "sets her own goals for both the drinking and the mood, treated together",
+                      (("stop drinking", "drinking"), ("feel like myself", "mood"), ("together", "both"))),
+            Criterion(1, "plans an IOP week of at least 9 hours that fits her job",
+                      (("9 hours", "nine hours", "9.5 hours", "10 hours"), ("group",), ("job", "work"))),
+            Criterion(1, "measures the PHQ-9 with item 9 and names the safety steps",
+                      (("phq-9",), ("item 9",), ("c-ssrs",), ("supervisor",), ("988",), ("911",))),
+            Criterion(1, "reviews the plan on a date and moves her only by reassessment",
+                      (("review",), ("reassess",), ("least intensive", "least restrictive"))),
+            Criterion(1, "books the next service before IOP ends, with written consent",
+                      (("before iop ends", "before she leaves iop", "booked before"), ("written consent",))),
+        ),
+        strong=("- Goals, in her words: \"stop drinking\" and \"feel like myself again\", and keep her job; her "
+                "drinking and her mood are treated together in the same program (quadrant III).\n"
+                "- IOP week: evening track, group therapy three evenings (3 hours each), individual counseling "
+                "1 hour and case management 0.5 hours: 10.5 hours, above the 9 hours minimum for adults, after "
+                "work so she keeps her job.\n"
+                "- Measures: PHQ-9 weekly with item 9 read on every form, her drinking record and testing as the "
+                "program does it. If item 9 is ever above 0: the same day, the C-SSRS screener questions, my "
+                "supervisor and the agency's safety procedure, 988 (call, text or chat) and 911 for immediate "
+                "danger. If withdrawal signs worsen: back to the medical staff at once, 911 in an emergency.\n"
+                "- Review every two weeks with her and the team; the plan is assessed continually and modified as "
+                "necessary. Any step up or down comes from a reassessment with the team, to the least intensive "
+                "setting that can support her recovery.\n"
+                "- Step-down: weekly outpatient counseling booked before IOP ends, her plan shared with her written "
+                "consent under 42 CFR Part 2, her safety contacts and 988 carried over, and her mutual-help meeting "
+                "kept, because interruption of care is a major obstacle to recovery."),
+        partial=("Her goals are to stop drinking and feel better. She will go to group three evenings a week after "
+                 "work, 9 hours, and we will give her the PHQ-9 weekly. We will review the plan next month and "
+                 "discharge her when she is doing well."),
+    ),
+    # Module 7, Question 10: Bianca's relapse-prevention plan, written as the plan builder's dict.
+    "q10_written_bianca_plan": WrittenQuestion(
+        criteria=(
+            Criterion(1, "names two high-risk situations from the case",
+                      (("thursday", "double shift"), ("sunday", "mother"))),
+            Criterion(1, "gives the warning signs she would notice first",
+                      (("warning_signs",), ("bargaining",), ("heavy", "not answering", "stops answering"))),
+            Criterion(1, "gives concrete coping responses for each situation",
+                      (("coping",), ("route", "way home", "walk", "leave at", "call on the way"))),
+            Criterion(1, "names people to call from her own supports",
+                      (("people",), ("neighbor", "neighbour"), ("double trouble", "dtr", "counselor"))),
+            Criterion(1, "ends with 988 and 911 and a review of the plan",
+                      (("988",), ("911",), ("review",))),
+        ),
+        strong=('bianca_plan = {\n'
+                '    "client": "Bianca (fictional)",\n'
+                '    "situations": [\n'
+                '        {"situation": "Thursday night after a double shift, passing the store that sells wine",\n'
+                '         "warning_signs": ["bargaining with myself on the bus", "exhausted, feet hurting"],\n'
+                '         "coping": ["take the bus route home that avoids the store", "have dinner ready before '
+                'the shift", "walk with my neighbor"],\n'
+                '         "people": ["my neighbor", "my IOP counselor"]},\n'
+                '        {"situation": "Sunday afternoon arguments at my mother\'s house about the divorce",\n'
+                '         "warning_signs": ["feeling heavy", "not answering messages"],\n'
+                '         "coping": ["leave at 4 p.m. as agreed", "call on the way home", "go to a Double Trouble '
+                'meeting"],\n'
+                '         "people": ["my neighbor", "people from my Double Trouble in Recovery meeting"]},\n'
+                '    ],\n'
+                '    "crisis": ["988 Suicide & Crisis Lifeline: call, text or chat 988 in a crisis",\n'
+                '               "911 if I or anyone is in immediate danger"],\n'
+                '}\n'
+                'We review the plan together at next week\'s session: what she practised, what got in the way.'),
+        partial=('bianca_plan = {"client": "Bianca (fictional)", "situations": [{"situation": "Thursday after '
+                 'a double shift", "warning_signs": ["tired"], "coping": ["stay strong"], "people": ["her '
+                 'mother"]}], "crisis": ["988"]}'),
+    ),
     # The trainer tools' practice module (tests/fixtures/trainer), Question 5: why treat both.
     "q5_written_relapse": WrittenQuestion(
         criteria=(
