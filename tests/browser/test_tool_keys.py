@@ -118,3 +118,38 @@ def test_a_client_statement_is_sorted_checked_and_explained_with_the_keyboard_al
     expect(verdict).to_contain_text("Source:")
     learner_steps.shot("checked-by-keyboard")
     assert page.evaluate(FOCUS)["active"] == selected, "a key reached JupyterLab and moved the selected cell"
+
+
+# The first plan builder a module shows (Module 7's relapse-prevention plan), found on disk.
+PLAN_BUILDERS = [(notebook, index) for notebook in content.released_notebooks()
+                 for index in content.cells_calling(content.ROOT / notebook, "plan_builder(")][:1]
+
+
+@pytest.mark.parametrize(("notebook", "index"), PLAN_BUILDERS)
+def test_a_plan_is_checked_and_saved_as_a_pdf_with_the_keyboard_alone(
+        notebook, index, learner_lab, learner_page, learner_steps, workspace):
+    """Run the plan's cell, Tab to Save as PDF and press Enter: the live region names the file, and the PDF is
+    beside the notebook, one page long."""
+    page = learner_page
+    copy = learner_lab.fetched_copy(notebook, "plan-keys")
+    panel = open_notebook(page, learner_lab, copy, workspace)
+    run_cell(panel, index)
+    tool = cells(panel).nth(index)
+    save = tool.get_by_role("button", name="Save as PDF")
+    expect(save).to_be_visible(timeout=UI_SECONDS * 1000)
+    expect(tool.locator("[role=status]").first).to_contain_text("The plan")  # the check shows before any save
+    tool.locator(".jp-InputPrompt").first.click()
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement && document.activeElement.innerText.trim()") == "Save as PDF":
+            break
+    else:
+        raise AssertionError("Tab never reached Save as PDF")
+    page.keyboard.press("Enter")
+    said = tool.locator("[role=status]").filter(has_text="Saved as").first
+    expect(said).to_be_visible(timeout=UI_SECONDS * 1000)
+    learner_steps.shot("saved-by-keyboard")
+    name = said.inner_text().split("Saved as ", 1)[1].split(" in ", 1)[0]
+    pdf = (learner_lab.served_root / copy).parent / name
+    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF"), pdf
+    assert b"/Count 1" in pdf.read_bytes(), "the plan is one page"
