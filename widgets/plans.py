@@ -26,7 +26,7 @@ from functools import cache
 from pathlib import Path
 
 from widgets import CONTENT
-from widgets.sources import all_sources, source_line
+from widgets.sources import source_line, unknown_keys
 from widgets.yaml_loading import read_content_file, schema_problem
 
 SCHEMA_VERSION = 1
@@ -143,10 +143,9 @@ def parse(data, path: Path) -> PlanKind:
     if data["kind"] != path.stem:
         raise PlanContentError(f"{path.name}: kind is {data['kind']!r} but the file is named {path.stem!r}; "
                                "name the file after its kind")
-    unknown = [key for key in data["sources"] if key not in all_sources()]
-    if unknown:
-        raise PlanContentError(f"{path.name}, sources: unknown source key(s) {', '.join(unknown)}; use keys from "
-                               "the clinical reference's Sources table")
+    problem = unknown_keys(data["sources"])
+    if problem:
+        raise PlanContentError(f"{path.name}, sources: {problem}")
     parts, seen = [], set()
     for raw in data["parts"]:
         where = f"{path.name}, part {raw['key']!r}"

@@ -25,7 +25,7 @@ import jsonschema
 
 from widgets import CONTENT
 from widgets.choice_controls import ChoiceGroup
-from widgets.sources import all_sources, source_line
+from widgets.sources import source_line, unknown_keys
 from widgets.vignette.model import stable_order
 from widgets.yaml_loading import read_content_file
 
@@ -176,7 +176,6 @@ def parse(data, path: Path) -> dict[str, PracticeSet]:
     if data["module"] != path.stem:
         raise PracticeError(f"{path.name}: module is {data['module']!r} but the file is named {path.stem!r}; "
                             "name the file after its module")
-    known = all_sources()
     seen: set[str] = set()
     sets: dict[str, PracticeSet] = {}
     for set_name, body in data["sets"].items():
@@ -195,10 +194,9 @@ def parse(data, path: Path) -> dict[str, PracticeSet]:
                 raise PracticeError(f"{where}: exactly one option must be correct, found {right}")
             if len({o.text for o in options}) != len(options):
                 raise PracticeError(f"{where}: two options have the same text")
-            unknown = [key for key in raw["sources"] if key not in known]
-            if unknown:
-                raise PracticeError(f"{where}: unknown source key(s) {', '.join(unknown)}; use keys from "
-                                    "the clinical reference's Sources table")
+            problem = unknown_keys(raw["sources"])
+            if problem:
+                raise PracticeError(f"{where}: {problem}")
             items.append(Item(raw["id"], raw["prompt"], options, tuple(raw["sources"])))
         sets[set_name] = PracticeSet(data["module"], set_name, body["title"], tuple(items))
     return sets

@@ -70,6 +70,16 @@ def lookup(key: str) -> Source:
         raise KeyError(f"unknown source key {key!r}: it is not in the clinical reference's Sources table") from None
 
 
+def unknown_keys(keys) -> str | None:
+    """What is wrong with a content file's source keys, in words ("unknown source key(s) X, Y; use keys from
+    the clinical reference's Sources table"), or None when every key is known."""
+    unknown = [key for key in keys if key not in all_sources()]
+    if not unknown:
+        return None
+    return (f"unknown source key(s) {', '.join(unknown)}; use keys from the clinical reference's Sources "
+            "table")
+
+
 SECONDARY = "a secondary source (reported, not confirmed in a primary document)"
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from widgets import CONTENT
-from widgets.sources import all_sources, source_line
+from widgets.sources import source_line, unknown_keys
 from widgets.yaml_loading import read_content_file, schema_problem
 
 SCHEMA_VERSION = 1
@@ -148,7 +148,6 @@ def parse(data, path: Path) -> Exercise:
     if data["module"] != path.stem:
         raise StageMatchingError(f"{path.name}: module is {data['module']!r} but the file is named {path.stem!r}; "
                                  "name the file after its module")
-    known = all_sources()
     seen: set[str] = set()
     statements = []
     for raw in data["statements"]:
@@ -162,10 +161,9 @@ def parse(data, path: Path) -> Exercise:
         if raw["approach"] not in data["approaches"]:
             raise StageMatchingError(f"{where}: approach {raw['approach']!r} is not one of the approaches "
                                      f"({', '.join(data['approaches'])})")
-        unknown = [key for key in raw["sources"] if key not in known]
-        if unknown:
-            raise StageMatchingError(f"{where}: unknown source key(s) {', '.join(unknown)}; use keys from the "
-                                     "clinical reference's Sources table")
+        problem = unknown_keys(raw["sources"])
+        if problem:
+            raise StageMatchingError(f"{where}: {problem}")
         statements.append(Statement(raw["id"], raw["statement"].strip(), raw["stage"], raw["approach"],
                                     raw["why"].strip(), raw["hint"].strip(), tuple(raw["sources"])))
     return Exercise(data["module"], data["title"], dict(data["stages"]), dict(data["approaches"]),
