@@ -146,6 +146,28 @@ def run_cell(panel: Locator, index: int) -> None:
     expect(prompt).to_have_text(re.compile(r"\[\d+\]"), timeout=CELL_SECONDS * 1000)
 
 
+def run_all_from_menu(page: Page, panel: Locator) -> None:
+    """Choose Run > Run All Cells from the menu bar, as Start Here tells a learner to, and wait until the
+    cells are queued.
+
+    Run All queues every code cell at once, so the first code cell's prompt leaves "[ ]" at once. On a busy
+    machine the command can reach JupyterLab before the kernel connection is ready and be dropped: nothing
+    is queued, every prompt stays "[ ]", and choosing it again is safe.
+    """
+    first_code = next(i for i in range(cells(panel).count()) if is_code(cells(panel).nth(i)))
+    prompt = cells(panel).nth(first_code).locator(".jp-InputPrompt")
+    for attempt in range(1, PRESS_ATTEMPTS + 1):
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
+        try:
+            expect(prompt).not_to_have_text(re.compile(r"\[\s*\]"), timeout=20_000)
+            return
+        except AssertionError:
+            if attempt == PRESS_ATTEMPTS:
+                raise
+            page.keyboard.press("Escape")  # close the menu if it is still open
+
+
 def select_cell(cell: Locator) -> None:
     """Make a cell the active one in command mode, as a click in its margin does."""
     cell.locator(".jp-InputPrompt").first.click()

@@ -21,6 +21,7 @@ from .notebook_page import (
     open_notebook,
     plain_outputs,
     replace_cell_text,
+    run_all_from_menu,
     wait_for_idle_kernel,
 )
 
@@ -220,8 +221,8 @@ def test_run_all_from_the_menu_runs_every_cell_of_an_unanswered_module(lab, page
     """Start Here recommends Run All when something seems stuck: it must reach the last cell, so every
     screening form below an open question appears, and each open question says so in one line."""
     panel = open_notebook(page, lab, learner_copy(lab, RUN_ALL_MODULE, "run-all"), workspace)
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
+    run_all_from_menu(page, panel)
+    steps.shot("run-all-chosen")
     code_cells = [i for i in range(cells(panel).count()) if is_code(cells(panel).nth(i))]
     last_prompt = cells(panel).nth(code_cells[-1]).locator(".jp-InputPrompt")
     expect(last_prompt).to_have_text(re.compile(r"\[\d+\]"), timeout=VALIDATE_SECONDS * 1000)
