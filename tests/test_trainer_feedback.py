@@ -195,6 +195,14 @@ def test_the_key_finder_sees_highlighted_code_and_leaves_the_learner_their_own_a
     assert leaks("<pre>q3_answer = 100</pre>", key) == []
 
 
+def test_a_written_answer_that_says_what_the_rubric_asks_for_is_the_learners_own():
+    key = answer_key_text(read_module(FIXTURE / MODULE).notebooks)
+    rubric_line = "1 point: says the untreated condition keeps driving the other."
+    page = f"<p>My answer: {rubric_line}</p>"
+    assert leaks(page, key) == [f"mark scheme {rubric_line[:60]!r}"]
+    assert leaks(page, key, own_answers=f"My answer: {rubric_line}") == []
+
+
 # -- When feedback goes out --------------------------------------------------------------------------------
 
 NOW = dt.datetime(2026, 12, 1, 12, 0)

@@ -232,12 +232,13 @@ def _is_marker(line: str, pair: tuple[str, str]) -> bool:
 
 
 def leaks(page: str, key: AnswerKey, own_answers: str = "") -> list[str]:
-    """What of the key a feedback page (HTML) shows. A solution line the learner typed is their own."""
+    """What of the key a feedback page (HTML) shows. A solution or rubric line the learner typed is their own."""
     text = readings(page)
     own = squeeze(own_answers)
     found = [f"marker {m!r}" for m in sorted(key.markers) if m in text]
     found += [f"hidden test {t!r}" for t in sorted(key.hidden_tests) if t in text]
-    found += [f"mark scheme {s[:60]!r}" for s in sorted(key.mark_schemes) if s in text]
+    # A learner who writes what the rubric asks for (988 and 911, say) quotes no key: their words are theirs.
+    found += [f"mark scheme {s[:60]!r}" for s in sorted(key.mark_schemes) if s in text and s not in own]
     for line in sorted(key.solutions):
         if _contains_line(text, line) and not _contains_line(own, line):
             found.append(f"solution {line!r}")
