@@ -349,6 +349,9 @@ def start(extra: list[str]) -> None:
 def trainer(extra: list[str]) -> None:
     ensure_venv()
     ensure_course()
+    if shutil.which("bwrap") is None:
+        say("note: grading runs learners' code in a sandbox that needs bubblewrap, which is not installed "
+            "(Debian or Ubuntu: sudo apt-get install bubblewrap); until then `grade` stops and says so")
     say("opening the trainer's view: the whole course folder, with Nbgrader > Formgrader "
         "(press Ctrl+C twice here to stop it)")
     open_lab("trainer", extra)

@@ -27,6 +27,20 @@ c.Exchange.assignment_dir = os.path.join(COURSE_ROOT, "my-work")
 c.Execute.timeout = 120
 c.ExecutePreprocessor.timeout = 120
 
+# Every submission is graded in a sandbox (widgets/trainer/sandbox.py and sandboxed_execute.py, built on bubblewrap): a learner's code
+# cannot read source/, the gradebook, the exchange, other learners' work or the grader's files, has no
+# network, and is held to time, memory, process and output limits. A cell that kills its kernel costs only
+# that cell. This reaches `nbgrader autograde` and the formgrader too. Named as text: only grading imports it.
+c.Autograde.autograde_preprocessors = [
+    "widgets.trainer.sandboxed_execute.SandboxedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 # Learners don't program: an unanswered cell holds a plain-language comment, never
 # `raise NotImplementedError()`.
 c.ClearSolutions.code_stub = {

@@ -99,6 +99,17 @@ def copy_generated(generated: Path, target: Path) -> Path:
 QUICK_HELP = "run only the quick tests: no kernel, no nbgrader grading, no server, no browser"
 
 
+def pytest_report_header(config):
+    """Say at the start when grading cannot run its sandbox here: every test that grades would fail."""
+    from widgets.trainer.sandbox import PACKAGE, sandbox_problem
+
+    problem = None if config.getoption("--quick") else sandbox_problem()
+    if problem:
+        return [f"WARNING: the grading sandbox cannot start ({problem}): the tests that grade will fail. "
+                f"Install it: sudo apt-get install {PACKAGE}"]
+    return []
+
+
 def pytest_addoption(parser):
     parser.addoption("--quick", action="store_true", default=False, help=QUICK_HELP)
 

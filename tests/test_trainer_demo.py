@@ -336,3 +336,40 @@ def test_an_answer_written_for_another_question_does_not_earn_full_marks():
         for other_id, other in demo_answers.QUESTIONS.items():
             if other_id != grade_id:
                 assert demo_answers.mark(other.strong, points, question) < points, (grade_id, other_id)
+
+
+def test_the_demo_publishes_due_dates_and_writes_the_records_an_agency_imports(demo_course, people):
+    import json
+
+    from widgets.due_dates import due_line
+    from widgets.trainer.exports import RELIAS_FIELDS, statement_problems
+
+    course, places, _ = demo_course
+    published = json.loads(course.due_dates_file.read_text())
+    assert published["due"][MODULE] is not None
+    strong = people["strong"].id
+    assert "Was due" in repr(due_line(MODULE, course.root / "learners" / strong / MODULE))
+    with (places["exports"] / "relias-completions.csv").open() as handle:
+        relias = list(csv.DictReader(handle))
+    assert list(relias[0]) == RELIAS_FIELDS
+    assert {r["Username"] for r in relias} == {people["strong"].id, people["late"].id}
+    statements = [json.loads(line) for line in (places["exports"] / "xapi-statements.jsonl").read_text().splitlines()]
+    assert len(statements) == 6  # every graded submission; the broken one could not be graded
+    assert all(statement_problems(s) == [] for s in statements)
+    with places["verification list"].open() as handle:
+        certified = {r["learner"]: r for r in csv.DictReader(handle)}
+    assert set(certified) == {people["strong"].id, people["late"].id}
+    assert certified[people["strong"].id]["credential"].startswith("LPC ")
+    assert places["assessment packet"].exists()
+
+
+def test_the_demo_learners_evaluations_reach_the_cohort_report(demo_course, people):
+    course, places, _ = demo_course
+    with (places["report folder"] / "evaluation-comments.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    by = {r["learner"]: r for r in rows}
+    assert by[people["strong"].id]["comment"] == "The cases felt like my own caseload."
+    assert by[people["broken"].id]["note"] == "no evaluation saved."
+    page = places["report"].read_text()
+    assert "&lt;honestly&gt;" in page and "<honestly>" not in page
+    assert "6 evaluation(s) from 7 collected submission(s)" in page

@@ -201,13 +201,16 @@ def test_a_course_without_a_gradebook_still_gets_an_empty_report(tmp_path):
 
 
 def test_a_certificate_for_all_eight_modules_fits_on_one_page(tmp_path):
-    from widgets.trainer.certificates import certificate_pdf
+    from widgets.trainer.certificates import certificate_pdf, record_for
 
-    data = big_cohort(learners=1, modules=8)
+    data = big_cohort(learners=4, modules=8)  # the first learner has a submission in every module
     for module in data.modules.values():
         module.title = "Safety, transitions and capstone: a longer module title than most"
     path = tmp_path / "one.pdf"
-    certificate_pdf(path, "Zoë Núñez-Okafor", data, datetime.date(2026, 11, 27), 0.8)
+    learner = next(iter(data.learners))
+    data.learners[learner].first_name, data.learners[learner].last_name = "Zoë", "Núñez-Okafor"
+    data.learners[learner].credential = "LPC-MHSA 123456789"
+    certificate_pdf(path, record_for(data, learner, datetime.date(2026, 11, 27), "COD-IOP-101-2026-00001"), data, 0.8)
     assert len(re.findall(rb"/Type\s*/Page\b(?!s)", path.read_bytes())) == 1
 
 

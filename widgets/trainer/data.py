@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from widgets.course_settings import CourseSettings, load_settings
+from widgets.evaluation import Evaluation, EvaluationError, read_evaluation
 from widgets.questions import Module
 
 from . import stats
@@ -17,11 +19,12 @@ from .grading import (
     NOT_GRADED_YET,
     UNGRADABLE,
     Concern,
+    execution_concerns,
     last_outcomes,
     submission_concerns,
-    timeout_concerns,
 )
 from .nbgrader_course import Course
+from .roster import read_credentials
 
 LATE = "submitted late"
 
@@ -32,6 +35,7 @@ class Learner:
     first_name: str = ""
     last_name: str = ""
     email: str = ""
+    credential: str = ""  # credential or license number (the roster's optional column)
 
     @property
     def name(self) -> str:
@@ -47,6 +51,8 @@ class Submission:
     needs_manual_grade: bool
     items: dict[str, float]  # grade id -> points earned
     pending_items: set[str]  # grade ids still waiting for a manual grade
+    submitted: dt.datetime | None = None  # when the graded submission was handed in (UTC)
+    seconds_late: float = 0.0
 
     @property
     def proportion(self) -> float:
@@ -64,6 +70,10 @@ class CohortData:
     # time limits, lateness), including the problems above: module -> learner -> concerns.
     concerns: dict[str, dict[str, list[Concern]]] = field(default_factory=dict)
     due: dict[str, dt.datetime | None] = field(default_factory=dict)  # module -> due date (UTC), if set
+    settings: CourseSettings = field(default_factory=CourseSettings)
+    # The learners' evaluations of each module (submitted/<learner>/<module>/evaluation.json):
+    # module -> learner -> the evaluation, or a plain note when its file could not be read.
+    evaluations: dict[str, dict[str, Evaluation | str]] = field(default_factory=dict)
 
     def name_of(self, learner: str) -> str:
         """The learner's name from the roster; the login where the roster has no name. A name two
@@ -146,12 +156,16 @@ def load(course: Course) -> CohortData:
     for (module, learner), row in last_outcomes(course).items():
         if row["outcome"] == "could not be graded":
             problems.setdefault(module, {})[learner] = row["notes"]
-    data = CohortData(course_id=course.course_id, modules=modules, learners={}, problems=problems)
-    if not course.gradebook_path.exists():
+    data = CohortData(course_id=course.course_id, modules=modules, learners={}, problems=problems,
+                      settings=load_settings(course.root))
+    data.evaluations = {m: _evaluations(course, m) for m in modules}
+    if not course.has_gradebook():
         return data
+    credentials = read_credentials(course.root)
     with course.gradebook() as gb:
         for s in gb.students:
-            data.learners[s.id] = Learner(s.id, s.first_name or "", s.last_name or "", s.email or "")
+            data.learners[s.id] = Learner(s.id, s.first_name or "", s.last_name or "", s.email or "",
+                                          credentials.get(s.id, ""))
         for module in modules:
             due = gb.due_date(module)
             data.due[module] = due.replace(tzinfo=dt.UTC) if due and due.tzinfo is None else due
@@ -173,7 +187,9 @@ def load(course: Course) -> CohortData:
                 data.submissions[module][learner] = Submission(
                     score=float(sub.score or 0.0), max_score=float(sub.max_score or 0.0),
                     late=(sub.total_seconds_late or 0) > 0, needs_manual_grade=bool(sub.needs_manual_grade),
-                    items=items, pending_items=pending)
+                    items=items, pending_items=pending,
+                    submitted=sub.timestamp.replace(tzinfo=dt.UTC) if sub.timestamp else None,
+                    seconds_late=float(sub.total_seconds_late or 0))
                 if data.submissions[module][learner].late:
                     hours = (sub.total_seconds_late or 0) / 3600
                     data.concerns.setdefault(module, {}).setdefault(learner, []).append(
@@ -194,6 +210,19 @@ def load(course: Course) -> CohortData:
     return data
 
 
+def _evaluations(course: Course, module: str) -> dict[str, Evaluation | str]:
+    """Each collected submission's evaluation of the module; a missing or damaged file gives a plain note."""
+    found: dict[str, Evaluation | str] = {}
+    for learner in _collected(course, module):
+        try:
+            evaluation = read_evaluation(course.root / "submitted" / learner / module)
+        except EvaluationError as problem:
+            found[learner] = f"its evaluation could not be read ({problem})."
+            continue
+        found[learner] = evaluation if evaluation is not None else "no evaluation saved."
+    return found
+
+
 def _collected(course: Course, module: str) -> list[str]:
     submitted = course.root / "submitted"
     return sorted(p.name for p in submitted.iterdir() if (p / module).is_dir()) if submitted.is_dir() else []
@@ -202,6 +231,6 @@ def _collected(course: Course, module: str) -> list[str]:
 def _file_concerns(course: Course, module: str, learner: str) -> list[Concern]:
     """What the submitted and the graded notebooks themselves show (a check must never stop the report)."""
     try:
-        return submission_concerns(course, module, learner) + timeout_concerns(course, module, learner)
+        return submission_concerns(course, module, learner) + execution_concerns(course, module, learner)
     except Exception as error:
         return [Concern(GRADING_FAILED, f"its files could not be checked ({error}).")]

@@ -11,7 +11,8 @@ then a complete course of its own, and plays every part through nbgrader's real 
   marks the written answers (a simulated trainer, as if typing marks into formgrader, who marks each
   answer by the rubric criteria its text meets: demo_answers.py), writes the feedback again and
   releases it to everyone at once, as a trainer does once everyone has submitted; each learner
-  fetches their own feedback; then the cohort report and the certificates.
+  fetches their own feedback; then the cohort report (with the learners' evaluations), the
+  certificates and their verification list, the exports for a learning system and the assessment packet.
 
 Answers come from each module's answer key (the solution values and hidden `expect(...)` checks in
 source/), so the demo works on whatever modules the course holds; written answers come from
@@ -39,11 +40,14 @@ from pathlib import Path
 
 import nbformat
 
+from widgets.course_settings import SETTINGS_FILE
+from widgets.evaluation import OBJECTIVE_MET, Evaluation, save_evaluation
 from widgets.questions import Module, answered, questions
 
 from .demo_answers import QUESTIONS, answer_for, mark
 from .nbgrader_course import Course, project_root
 from .roster import import_roster
+from .sandbox import require_sandbox
 
 # Learning patterns in the order they join a cohort: the first eight cover every case at least once.
 PATTERNS = ["strong", "average", "struggling", "misconception", "late", "tampered", "broken", "missing"]
@@ -146,6 +150,8 @@ def copy_course(source: Path, dest: Path) -> None:
         raise FileExistsError(f"{dest} is not empty: choose a new folder for the demo course.")
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(source / "nbgrader_config.py", dest / "nbgrader_config.py")
+    if (source / SETTINGS_FILE).exists():
+        shutil.copy2(source / SETTINGS_FILE, dest / SETTINGS_FILE)
     for name in ("source", "release"):
         if (source / name).is_dir():
             shutil.copytree(source / name, dest / name,
@@ -180,12 +186,18 @@ class AnnouncedSteps:
 
 
 def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | None = None,
-             progress: Callable[[str], None] = print, threshold: float = 0.8) -> dict[str, Path]:
-    """Build the demo course in dest and run the whole loop; returns where everything is."""
+             progress: Callable[[str], None] = print, threshold: float = 0.8,
+             use_sandbox: bool = True) -> dict[str, Path]:
+    """Build the demo course in dest and run the whole loop; returns where everything is. Grading runs in
+    the sandbox unless `use_sandbox` is False; without one, it stops before building anything."""
     from .certificates import write_certificates
+    from .exports import write_exports
     from .grading import grade_cohort, regenerate_feedback
+    from .packet import write_packet
     from .report import write_report
 
+    if use_sandbox:
+        require_sandbox()
     dest = Path(dest).resolve()
     source = Path(course_root or project_root()).resolve()
     copy_course(source, dest)
@@ -208,8 +220,9 @@ def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | N
     roster = dest / "roster.csv"
     with roster.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["id", "first_name", "last_name", "email"])
-        writer.writerows([p.id, p.first_name, p.last_name, p.email] for p in people)
+        writer.writerow(["id", "first_name", "last_name", "email", "credential"])
+        writer.writerows([p.id, p.first_name, p.last_name, p.email, f"LPC {40100 + i}"]
+                         for i, p in enumerate(people))
     import_roster(course, roster)
     progress(f"Roster imported from {roster} into the gradebook.")
 
@@ -225,6 +238,7 @@ def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | N
                 raise RuntimeError(f"{module} could not be released:\n{step.get('log')}{step.get('error')}")
         course.set_due_date(module, due[module])
         progress(f"{module}: released, due {due[module]:%Y-%m-%d %H:%M} UTC (simulated).")
+    progress(f"Due dates published for the learners' notebooks in {course.publish_due_dates()}.")
 
     for module_index, (module_id, module) in enumerate(modules.items()):
         steps.next(f"the learners fetch, answer and submit {module_id}")
@@ -239,6 +253,7 @@ def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | N
                     path.write_text(text[: len(text) // 2])  # a save cut short: not a notebook any more
                     continue
                 nbformat.write(fill_notebook(nbformat.read(path, as_version=4), module, person, first), path)
+                save_evaluation(folder, simulated_evaluation(person, module, person_index))
             late = person.pattern == "late"
             at = due[module_id] + (dt.timedelta(hours=20) if late
                                    else -dt.timedelta(days=1) + dt.timedelta(minutes=person_index))
@@ -251,7 +266,7 @@ def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | N
     for module_id in modules:
         steps.next(f"the trainer collects, autogrades and writes feedback for {module_id} (the longest step: "
                    "each submission runs in a kernel)")
-        outcomes += grade_cohort(course, [module_id], release=False, progress=progress)
+        outcomes += grade_cohort(course, [module_id], release=False, progress=progress, use_sandbox=use_sandbox)
     steps.next("the trainer marks the written answers")
     marked = mark_written_answers(course, modules, people)
     progress(f"Written answers marked for {marked} submission(s) (a simulated trainer, marking each answer by "
@@ -265,9 +280,11 @@ def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | N
     fetched = fetch_feedback(course, list(modules), people)
     progress(f"{fetched} learner(s) fetched their feedback (Fetch Feedback in the Assignments panel) into "
              f"{dest / 'learners'}/<learner>/<module>/feedback/.")
-    steps.next("the cohort report and the certificates")
+    steps.next("the cohort report, the certificates, the exports and the assessment packet")
     report = write_report(course, threshold=threshold)
     certificates = write_certificates(course, threshold=threshold)
+    exports = write_exports(course, threshold=threshold)
+    packet = write_packet(course)
     problems = [o for o in outcomes if o.notes or o.status == "could not be graded"]
     progress("")
     progress("Grading problems, per learner:" if problems else "No grading problems.")
@@ -275,13 +292,16 @@ def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | N
         progress(f"  {o.module} {o.learner}: {o.status}" + "".join(f"\n      - {n}" for n in o.notes))
     places = {
         "course": dest,
-        "gradebook": course.gradebook_path,
+        "gradebook": course.gradebook_file or course.gradebook_shown,
         "feedback": dest / "feedback",
         "released feedback": course.exchange_root / course.course_id / "feedback",
         "report": report["html"],
         "report folder": report["html"].parent,
         "certificates": certificates["folder"],
         "transcript": certificates["transcript"],
+        "verification list": certificates["verification"],
+        "exports": exports["xapi"].parent,
+        "assessment packet": packet["html"],
         "learners' folders": dest / "learners",
         "roster": roster,
     }
@@ -293,6 +313,18 @@ def run_demo(dest: str | Path, learners: int = 8, *, course_root: str | Path | N
     progress(f"Open the formgrader on this course: cd {dest} && jupyter lab  (Nbgrader > Formgrader). "
              "The trainer's commands run there act on this demo course: python -m widgets.trainer report")
     return places
+
+
+def simulated_evaluation(person: SimulatedLearner, module: Module, index: int) -> Evaluation:
+    """A learner's evaluation of a module, as they would fill in the form (varied, deterministic)."""
+    from widgets.evaluation import CLARITY, RELEVANCE, TIME_SPENT
+
+    met = {key: OBJECTIVE_MET[(index + k) % 3 if person.pattern == "struggling" else (index + k) % 2]
+           for k, key in enumerate(module.objectives)}
+    comment = {"strong": "The cases felt like my own caseload.",
+               "struggling": "The quadrant part went too fast for me <honestly>."}.get(person.pattern, "")
+    return Evaluation(module=module.id, objectives=met, relevance=RELEVANCE[index % 2],
+                      clarity=CLARITY[index % 3], time_spent=TIME_SPENT[1 + index % 3], comment=comment)
 
 
 def fetch_feedback(course: Course, modules: list[str], people: list[SimulatedLearner]) -> int:

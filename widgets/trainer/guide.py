@@ -44,7 +44,7 @@ def course_status(course: Course | None = None) -> HTML:
         rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
         lines.append(f"{module_id}: {module.title} ({state}, {count} collected)")
     head = ["Module", "Title", "Minutes", "Objectives", "Graded questions", "Gradebook", "Collected"]
-    gradebook = ("exists" if course.gradebook_path.exists()
+    gradebook = (f"{course.gradebook_shown}" if course.has_gradebook()
                  else "not created yet (run `python3 course.py setup` in the project folder)")
     intro = f"Course {course.course_id} in {course.root}. Gradebook: {gradebook}."
     if not modules:

@@ -16,6 +16,7 @@ import copy
 import datetime as dt
 import functools
 import os
+import shutil
 import sqlite3
 import sys
 from dataclasses import dataclass
@@ -90,8 +91,26 @@ class Course:
         return self.config.CourseDirectory.get("db_url", "sqlite:///" + str(self.root / "gradebook.db"))
 
     @property
-    def gradebook_path(self) -> Path:
-        return Path(self.db_url.removeprefix("sqlite:///"))
+    def gradebook_file(self) -> Path | None:
+        """The SQLite gradebook file (without the URL's options, such as ?timeout=120), or None when the
+        gradebook is on a database server (PostgreSQL, when several trainers grade on a hub)."""
+        if not self.db_url.startswith("sqlite:///"):
+            return None
+        return Path(self.db_url.removeprefix("sqlite:///").split("?", 1)[0])
+
+    @property
+    def gradebook_shown(self) -> str:
+        """Where the gradebook is, as a trainer is shown it: the file, or the server's URL without its password."""
+        if self.gradebook_file is not None:
+            return str(self.gradebook_file)
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.db_url).render_as_string(hide_password=True)
+
+    def has_gradebook(self) -> bool:
+        """Whether there is a gradebook to read: the SQLite file exists; a server's is created by nbgrader the
+        first time it is opened."""
+        return self.gradebook_file is None or self.gradebook_file.exists()
 
     @property
     def exchange_root(self) -> Path:
@@ -124,9 +143,19 @@ class Course:
         # Keep the grading kernel's own start-up notices off the trainer's screen (cell output is unaffected).
         extra = list(config.Execute.get("extra_arguments", []))
         config.Execute.extra_arguments = [*extra, "--IPKernelApp.log_level=ERROR"]
+        if "collect" not in config.ExchangeFactory:
+            config.ExchangeFactory.collect = _whole_collect()
         api = NbGraderAPI(config=config)
         api.log_level = "WARN"
         return api
+
+    def share_gradebook(self) -> None:
+        """Let several processes write the gradebook at once (parallel grading): with SQLite each waits its
+        turn, up to two minutes, instead of failing with "database is locked"; a database server (PostgreSQL)
+        handles it itself."""
+        url = self.db_url
+        if url.startswith("sqlite:") and "?" not in url:
+            self.config.CourseDirectory.db_url = url + "?timeout=120"
 
     def gradebook(self):
         """nbgrader's Gradebook for this course (use as a context manager), with the course's two questions
@@ -234,13 +263,57 @@ class Course:
 
     def released_modules(self) -> list[str]:
         """Modules the gradebook knows (generate_assignment put them there), in course order."""
-        if not self.gradebook_path.exists():
+        if self.gradebook_file is None:
+            with self.gradebook() as gb:  # a server database (PostgreSQL): through nbgrader's Gradebook
+                names = {assignment.name for assignment in gb.assignments}
+        elif not self.gradebook_file.exists():
             return []
-        # A read-only look at nbgrader's assignment table: importing nbgrader's API takes about a second
-        # (it brings the server extensions along), which the trainer guide's first cell would pay for a list.
-        with contextlib.closing(sqlite3.connect(f"file:{self.gradebook_path}?mode=ro", uri=True)) as db:
-            names = {name for (name,) in db.execute("SELECT name FROM assignment")}
+        else:
+            # A read-only look at nbgrader's assignment table: importing nbgrader's API takes about a second
+            # (it brings the server extensions along), which the trainer guide's first cell would pay for.
+            with contextlib.closing(sqlite3.connect(f"file:{self.gradebook_file}?mode=ro", uri=True)) as db:
+                names = {name for (name,) in db.execute("SELECT name FROM assignment")}
         return [m for m in self.module_ids() if m in names] + sorted(names - set(self.module_ids()))
+
+    # -- due dates learners can see (widgets/due_dates.py reads what these publish) ------------------------
+
+    def clear_due_date(self, module: str) -> None:
+        """Remove a module's due date from the gradebook."""
+        with self.gradebook() as gb:
+            gb.update_or_create_assignment(module, duedate=None)
+
+    def due_dates(self) -> dict[str, dt.datetime | None]:
+        """Every released module's due date in the gradebook (naive, UTC), or None, in course order."""
+        modules = self.released_modules()
+        if not modules:
+            return {}
+        with self.gradebook() as gb:
+            return {m: gb.due_date(m) for m in modules}
+
+    @property
+    def due_dates_file(self) -> Path:
+        """Where learners' notebooks read the due dates: a small file in the course's exchange folder."""
+        from widgets.due_dates import DUE_FILE
+
+        return self.exchange_root / self.course_id / DUE_FILE
+
+    def publish_due_dates(self) -> Path:
+        """Write every released module's due date and title into the exchange, readable by every learner."""
+        import json
+        import tempfile
+
+        from widgets.due_dates import due_file_data
+
+        titles = {m: mod.title for m, mod in self.modules().items()}
+        data = due_file_data(self.course_id, self.due_dates(), titles)
+        target = self.due_dates_file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".due-dates-", suffix=".json", dir=target.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out, indent=2)
+        os.chmod(temporary, 0o644)  # every learner's server reads it
+        os.replace(temporary, target)
+        return target
 
 
 def _reason(result: dict) -> str:
@@ -255,6 +328,24 @@ def gradebook_at(db_url: str):
     course folder is not at hand); use as a context manager."""
     ensure_tools_on_path()
     return _course_gradebook()(db_url)
+
+
+@functools.cache
+def _whole_collect():
+    """nbgrader's collect, copying each submission into place whole or not at all: it copies into a folder
+    beside the target and renames it, so a run stopped while copying leaves no half-collected submission
+    that a later collect would take for complete (nbgrader only compares timestamps)."""
+    from nbgrader.exchange.default.collect import ExchangeCollect
+
+    class WholeCollect(ExchangeCollect):
+        def do_copy(self, src, dest, log=None):
+            partial = f"{dest}.partial"
+            if os.path.isdir(partial):
+                shutil.rmtree(partial)
+            super().do_copy(src, partial, log)
+            os.replace(partial, dest)
+
+    return WholeCollect
 
 
 def _clocked(cls, at: dt.datetime):

@@ -5,6 +5,8 @@ reports/module-scores.csv    one row per learner and module
 reports/objective-mastery.csv one row per learner and objective
 reports/item-analysis.csv    one row per question
 reports/follow-up.csv        who needs what: not submitted, could not be graded, below mastery
+reports/evaluation-summary.csv  the learners' evaluations: per module and question, how many gave each answer
+reports/evaluation-comments.csv the evaluations' comments, and a note for each missing or unreadable evaluation
 
 Numbers are formatted by the same functions for the page and the CSV files. The page is rendered from
 templates/report/ with autoescaping: every name, title, question, objective and concern reaches it as text
@@ -21,6 +23,7 @@ import jinja2
 import matplotlib.patches as mpatches
 from markupsafe import Markup
 
+from widgets import evaluation as learner_evaluation
 from widgets.figures import HATCHES, PALETTE, SEQUENCE, AccessibleFigure, new_figure
 
 from . import grading, stats
@@ -243,6 +246,43 @@ def follow_up_by_learner(rows: list[dict]) -> list[dict]:
                                            line["learner_name"].lower()))
 
 
+def evaluation_summary(data: CohortData) -> list[dict]:
+    """Per module: how many evaluations were read, each question's answers with their counts (zeros too),
+    the comments, and a plain note per learner whose evaluation is missing or could not be read."""
+    modules = []
+    for module, mod in data.modules.items():
+        found = data.evaluations.get(module, {})
+        read = {lr: e for lr, e in found.items() if isinstance(e, learner_evaluation.Evaluation)}
+        questions = learner_evaluation.counts(list(read.values()), mod.objectives)
+        comments = [{"learner": lr, "learner_name": data.name_of(lr), "comment": e.comment}
+                    for lr, e in sorted(read.items()) if e.comment.strip()]
+        notes = [{"learner": lr, "learner_name": data.name_of(lr), "note": note}
+                 for lr, note in sorted(found.items()) if isinstance(note, str)]
+        modules.append({"module": module, "module_name": data.module_label(module), "evaluations": len(read),
+                        "submissions": len(found), "questions": questions, "comments": comments, "notes": notes})
+    return modules
+
+
+def evaluation_count_rows(summary: list[dict]) -> list[dict]:
+    rows = []
+    for entry in summary:
+        for question in entry["questions"]:
+            for answer, count in [*question["answers"], ("no answer", question["no_answer"])]:
+                rows.append({"module": entry["module"], "module_name": entry["module_name"],
+                             "question": question["question"], "answer": answer, "count": count})
+    return rows
+
+
+def evaluation_comment_rows(summary: list[dict]) -> list[dict]:
+    rows = []
+    for entry in summary:
+        rows += [{"module": entry["module"], "module_name": entry["module_name"], "learner": c["learner"],
+                  "learner_name": c["learner_name"], "comment": c["comment"], "note": ""} for c in entry["comments"]]
+        rows += [{"module": entry["module"], "module_name": entry["module_name"], "learner": n["learner"],
+                  "learner_name": n["learner_name"], "comment": "", "note": n["note"]} for n in entry["notes"]]
+    return rows
+
+
 # ---------------------------------------------------------------- figures
 
 def score_figure(data: CohortData) -> AccessibleFigure | None:
@@ -387,9 +427,11 @@ def write_csv(path: Path, rows: list[dict], fields: list[str]) -> Path:
     return path
 
 
-def write_report(course: Course, threshold: float = 0.8, data: CohortData | None = None) -> dict[str, Path]:
-    """Write the HTML report and its CSV files under reports/; returns their paths."""
+def write_report(course: Course, threshold: float | None = None, data: CohortData | None = None) -> dict[str, Path]:
+    """Write the HTML report and its CSV files under reports/; returns their paths. The threshold defaults to
+    the pass mark of course-settings.yaml."""
     data = data or load(course)
+    threshold = data.settings.pass_mark if threshold is None else threshold
     out = course.reports_dir
     out.mkdir(parents=True, exist_ok=True)
     scores, summary = module_score_rows(data), module_summary_rows(data)
@@ -406,6 +448,11 @@ def write_report(course: Course, threshold: float = 0.8, data: CohortData | None
         "follow-up": write_csv(out / "follow-up.csv", follow,
                                ["learner", "learner_name", "module", "module_name", "reason", "details"]),
     }
+    evaluations = evaluation_summary(data)
+    paths["evaluation summary"] = write_csv(out / "evaluation-summary.csv", evaluation_count_rows(evaluations),
+                                            ["module", "module_name", "question", "answer", "count"])
+    paths["evaluation comments"] = write_csv(out / "evaluation-comments.csv", evaluation_comment_rows(evaluations),
+                                             ["module", "module_name", "learner", "learner_name", "comment", "note"])
     few = [r["module_name"] for r in summary if 0 < r["graded"] < stats.FEW_LEARNERS]
     page = TEMPLATES.get_template("cohort-report.html.j2").render(
         course_id=data.course_id, written=f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}",
@@ -415,7 +462,8 @@ def write_report(course: Course, threshold: float = 0.8, data: CohortData | None
         score_figure=figure_html(score_figure(data)), module_summary=summary, module_scores=scores,
         objective_summary=objectives, mastery_figure=figure_html(mastery_summary_figure(data, threshold)),
         mastery_grids=[figure_html(f) for f in heatmap_figures(data, threshold)], objective_mastery=mastery,
-        flag_text=stats.FLAG_TEXT, few_learners=stats.FEW_LEARNERS, few_learners_modules=few, item_analysis=items)
+        flag_text=stats.FLAG_TEXT, few_learners=stats.FEW_LEARNERS, few_learners_modules=few, item_analysis=items,
+        evaluations=evaluations)
     report = out / "cohort-report.html"
     report.write_text(page, encoding="utf-8")
     return {"html": report, **paths}
