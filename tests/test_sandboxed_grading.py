@@ -35,7 +35,7 @@ from widgets.trainer.nbgrader_course import Course
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sandboxed-grading")]
 
 MODULE = source_modules()[0]
-CELL_SECONDS = 15  # the course allows a cell two minutes; a throwaway course need not wait that long
+CELL_SECONDS = 10  # the course allows a cell two minutes; a throwaway course need not wait that long
 
 if sandbox.sandbox_problem() and os.environ.get("CI") != "true":
     pytest.skip(f"the grading sandbox cannot start here: {sandbox.sandbox_problem()}", allow_module_level=True)
@@ -247,7 +247,7 @@ def test_without_the_sandbox_reading_the_instructors_notebook_earns_full_marks(g
 def test_grading_one_at_a_time_gives_the_same_scores_as_in_parallel(hostile, generated_course, tmp_path):
     cohort, cases, _, _ = hostile
     serial = Cohort(copy_generated(generated_course, tmp_path / "course"))
-    chosen = ["honest", "reads-source", "kills-its-kernel", "tampers-with-a-check"]
+    chosen = ["honest", "reads-source", "kills-its-kernel"]
     for learner in chosen:
         serial.submit(learner, cases[learner][0])
     grading.grade_cohort(serial.course, [MODULE], feedback=False, workers=1, progress=lambda _: None)

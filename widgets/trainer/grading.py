@@ -341,9 +341,8 @@ def _run_jobs(course: Course, jobs: list[tuple[str, str]], *, feedback: bool, pr
     from tqdm import tqdm
 
     shown = tqdm(total=len(jobs), unit="submission", disable=not bar, dynamic_ncols=True,
-                 bar_format="{desc} {bar} {n_fmt}/{total_fmt} graded, {postfix} [{elapsed} so far, about "
-                            "{remaining} left]", desc="Grading")
-    shown.set_postfix_str(f"{len(jobs)} to go")
+                 bar_format="{desc} {bar} {n_fmt}/{total_fmt} done{postfix} [{elapsed} so far, about "
+                            "{remaining} left]", desc="Grading", postfix=f"{len(jobs)} to go")
     say = shown.write if bar else progress
     outcomes: list[Outcome] = []
     context = multiprocessing.get_context("spawn")
