@@ -113,3 +113,20 @@ def test_what_happened_while_a_notebook_ran_is_told_in_plain_words_naming_the_ce
                   "q3_check was not run: the notebook's time limit had been reached"):
         assert words in text, text
     assert "q2_check" not in text
+
+
+def test_a_graded_notebook_whose_code_never_ran_does_not_count_as_graded(course):
+    """nbgrader writes the notebook it is about to run into autograded/ first: a run stopped there has graded
+    nothing, and the next run must grade it."""
+    learner, module = "learner", "m"
+    submitted = course / "submitted" / learner / module
+    submitted.mkdir(parents=True)
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), submitted / "m.ipynb")
+    (submitted / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
+    graded_notebook(course, learner, module, [cell(None)])
+    (course / "autograded" / learner / module / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
+    assert not Course.open(course).already_graded(module, learner)
+    ran = nbformat.read(course / "autograded" / learner / module / "m.ipynb", as_version=4)
+    ran.cells[0].execution_count = 1
+    nbformat.write(ran, course / "autograded" / learner / module / "m.ipynb")
+    assert Course.open(course).already_graded(module, learner)

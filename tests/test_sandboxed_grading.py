@@ -281,9 +281,13 @@ def test_a_run_stopped_with_ctrl_c_and_then_killed_grades_every_submission_exact
         return grade.returncode, output
 
     def graded_copies() -> dict[str, int]:
-        """When each learner's graded notebook was written (nbgrader writes it last, once grading is done)."""
-        return {path.parents[1].name: path.stat().st_mtime_ns
-                for path in (cohort.root / "autograded").glob(f"*/{MODULE}/{MODULE}.ipynb")}
+        """When each learner's graded notebook was written, for those whose code has run (nbgrader writes the
+        notebook it is about to run first: a run stopped halfway leaves one whose cells never ran)."""
+        found = {}
+        for path in (cohort.root / "autograded").glob(f"*/{MODULE}/{MODULE}.ipynb"):
+            if any(cell.get("execution_count") for cell in nbformat.read(path, as_version=4).cells):
+                found[path.parents[1].name] = path.stat().st_mtime_ns
+        return found
 
     code, said = run_until(1, signal.SIGINT)
     assert code == 130 and "run the same command again" in said, said

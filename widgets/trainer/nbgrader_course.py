@@ -15,6 +15,7 @@ import contextlib
 import copy
 import datetime as dt
 import functools
+import json
 import os
 import shutil
 import sqlite3
@@ -219,12 +220,14 @@ class Course:
         return len(rows)
 
     def already_graded(self, module: str, learner: str) -> bool:
-        """nbgrader's own rule: skip when every notebook was autograded from a submission at least as new."""
+        """nbgrader's own rule: skip when every notebook was autograded from a submission at least as new.
+        A graded notebook counts only once its code has run: nbgrader writes the notebook it is about to run
+        into autograded/ first, so a run stopped halfway leaves one behind that was never graded."""
         from nbgrader.coursedir import CourseDirectory
 
         submitted = self.root / "submitted" / learner / module
         autograded = self.root / "autograded" / learner / module
-        if not autograded.is_dir() or any(not (autograded / p.name).exists() for p in submitted.glob("*.ipynb")):
+        if not autograded.is_dir() or not all(_was_run(autograded / p.name) for p in submitted.glob("*.ipynb")):
             return False
         coursedir = CourseDirectory(config=self.config_copy())
         new, old = coursedir.get_existing_timestamp(str(submitted)), coursedir.get_existing_timestamp(str(autograded))
@@ -299,7 +302,6 @@ class Course:
 
     def publish_due_dates(self) -> Path:
         """Write every released module's due date and title into the exchange, readable by every learner."""
-        import json
         import tempfile
 
         from widgets.due_dates import due_file_data
@@ -314,6 +316,15 @@ class Course:
         os.chmod(temporary, 0o644)  # every learner's server reads it
         os.replace(temporary, target)
         return target
+
+
+def _was_run(notebook: Path) -> bool:
+    """Whether a graded notebook's code has run (a code cell has an execution count)."""
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        return False
+    return any(c.get("cell_type") == "code" and c.get("execution_count") for c in cells if isinstance(c, dict))
 
 
 def _reason(result: dict) -> str:

@@ -99,7 +99,7 @@ class SandboxedExecute(Execute):
             require_sandbox()
         with tempfile.TemporaryDirectory(prefix="cod-grading-") as scratch:
             self._prepare_scratch(Path(scratch), resources)
-            self._run_all(nb, resources, Path(scratch))
+            self._run_all(nb, resources)
         self.set_widgets_metadata()
         return self.nb, self.resources
 
@@ -127,7 +127,7 @@ class SandboxedExecute(Execute):
                                          kernel_name=self.kernel_name, config=self.config)
         return self.km
 
-    def _run_all(self, nb, resources, scratch: Path) -> None:
+    def _run_all(self, nb, resources) -> None:
         self._deadline = time.monotonic() + self.submission_timeout
         cells, dead, start, restarts = nb.cells, set(), 0, 0
         while start < len(cells):
