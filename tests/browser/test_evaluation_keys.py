@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from . import content
 from .notebook_page import UI_SECONDS, cells, open_notebook, run_cell
-from .test_tool_keys import FOCUS, MAX_TABS, tab_to_radio_group
+from .test_tool_keys import FOCUS, tab_to_radio_group, tab_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -52,20 +52,9 @@ def test_the_evaluation_form_is_filled_in_and_saved_with_the_keyboard_alone(
         state = page.evaluate(FOCUS)
         assert state["checked"] == (1 if group == objectives else 0), (group, state)
         assert state["active"] == selected, f"a key moved the notebook's selected cell: {state}"
-    for _ in range(MAX_TABS):
-        page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement && document.activeElement.tagName") == "TEXTAREA":
-            break
-    else:
-        raise AssertionError("Tab never reached the comment box")
+    tab_until(page, "() => document.activeElement && document.activeElement.tagName", "TEXTAREA", "the comment box")
     page.keyboard.type("The first call case felt like my own work.")
-    for _ in range(MAX_TABS):
-        page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement && document.activeElement.innerText.trim()") == \
-                "Save my evaluation":
-            break
-    else:
-        raise AssertionError("Tab never reached Save my evaluation")
+    tab_until(page, "() => document.activeElement && document.activeElement.innerText.trim()", "Save my evaluation")
     page.keyboard.press("Enter")
     said = form.locator("[role=status]").filter(has_text="Saved.").first
     expect(said).to_be_visible(timeout=UI_SECONDS * 1000)

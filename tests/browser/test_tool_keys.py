@@ -69,6 +69,15 @@ STAGE_MATCHING = [(notebook, index) for notebook in content.released_notebooks()
                   for index in content.cells_calling(content.ROOT / notebook, "stage_matching(")][:1]
 
 
+def tab_until(page, focused_js: str, wanted: str, what: str | None = None) -> None:
+    """Press Tab until `focused_js` (about the focused element) gives `wanted`, as a keyboard user moves on."""
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if page.evaluate(focused_js) == wanted:
+            return
+    raise AssertionError(f"Tab never reached {what or wanted}")
+
+
 def tab_to_radio_group(page, cell: int, after: str | None = None, tabs: int = MAX_TABS) -> dict:
     """Press Tab until the focus is on a radio of this cell whose group is not `after` (the group left)."""
     for _ in range(tabs):
@@ -139,12 +148,7 @@ def test_a_plan_is_checked_and_saved_as_a_pdf_with_the_keyboard_alone(
     expect(save).to_be_visible(timeout=UI_SECONDS * 1000)
     expect(tool.locator("[role=status]").first).to_contain_text("The plan")  # the check shows before any save
     tool.locator(".jp-InputPrompt").first.click()
-    for _ in range(MAX_TABS):
-        page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement && document.activeElement.innerText.trim()") == "Save as PDF":
-            break
-    else:
-        raise AssertionError("Tab never reached Save as PDF")
+    tab_until(page, "() => document.activeElement && document.activeElement.innerText.trim()", "Save as PDF")
     page.keyboard.press("Enter")
     said = tool.locator("[role=status]").filter(has_text="Saved as").first
     expect(said).to_be_visible(timeout=UI_SECONDS * 1000)
