@@ -4,6 +4,7 @@ cell of the module is added, changed or deleted. Letters typed outside an editor
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -45,13 +46,30 @@ def cell_shapes(path: Path) -> list[tuple[str, str]]:
 
 
 def saved_cells(path: Path, answer: int, deadline: float) -> list[tuple[str, str]]:
-    """The notebook's cells on disk once the save has landed (the answer cell no longer holds only the stub)."""
+    """The notebook's cells on disk once the save has landed (the answer cell no longer holds only the stub).
+
+    Jupyter Server writes a notebook in place (it keeps a backup copy, not a temporary file it renames), so a
+    read during the save can find the file empty or cut short: that read counts as "not landed yet"."""
     while True:
-        shapes = cell_shapes(path)
+        try:
+            shapes = cell_shapes(path)
+        except json.JSONDecodeError:
+            shapes = []
         landed = len(shapes) > answer and SENTENCE in shapes[answer][1]
         if landed or time.monotonic() > deadline:
             return shapes
         time.sleep(0.5)
+
+
+def whole_cells(path: Path, deadline: float) -> list[tuple[str, str]]:
+    """The notebook's cells once the file on disk is whole again (a save seen starting may not have finished)."""
+    while True:
+        try:
+            return cell_shapes(path)
+        except json.JSONDecodeError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def rendered(cell):
@@ -149,7 +167,7 @@ def test_letters_typed_while_no_editor_is_open_add_change_or_delete_no_cell(
     while on_disk.stat().st_mtime_ns == saved_at and time.monotonic() < deadline:
         time.sleep(0.5)
     assert on_disk.stat().st_mtime_ns != saved_at, "Ctrl+S did not save the notebook"
-    after = cell_shapes(on_disk)
+    after = whole_cells(on_disk, time.monotonic() + SAVE_SECONDS)
     assert len(after) == len(before), f"the notebook went from {len(before)} to {len(after)} cells"
     changed = [i for i, (old, new) in enumerate(zip(before, after, strict=True)) if old != new]
     assert not changed, f"cells {changed} changed after typing outside an editor"
