@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import JSHandle, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 CELL_SECONDS = 120  # nbgrader_config.py allows a cell two minutes; so do we
 UI_SECONDS = 30
@@ -117,33 +118,46 @@ def cell_source(cell: Locator) -> str:
 
 
 ACTIVE = re.compile(r"\bjp-mod-active\b")
-PRESS_ATTEMPTS = 3
+# JupyterLab shows "[*]" as soon as it takes a run, before the kernel starts on it. A prompt still empty
+# after DROPPED_SECONDS means the press was dropped: when a notebook has just opened, JupyterLab sometimes
+# answers the first run by asking which kernel to use (accept_kernel_selection answers), and runs nothing.
+PRESS_ATTEMPTS = 5
+DROPPED_SECONDS = 3
 
 
-def run_cell(panel: Locator, index: int) -> None:
-    """Press Shift+Enter on a cell and wait until it has run.
+# A cell's prompt: "[ ]" before it runs, "[*]" while it waits or runs, "[7]" once it has run.
+PROMPT_LEFT_EMPTY = "cell => !/\\[\\s*\\]/.test(cell.querySelector('.jp-InputPrompt').innerText)"
+PROMPT_HAS_COUNT = "cell => /\\[\\d+\\]/.test(cell.querySelector('.jp-InputPrompt').innerText)"
+POLL_MS = 50  # a cell that takes a tenth of a second is seen to have run within a twentieth more
+
+
+def run_cell(panel: Locator, index: int, code: bool | None = None) -> None:
+    """Press Shift+Enter on a cell and wait until it has run (`code`: whether it is a code cell with code
+    in it, when the caller already knows).
 
     Shift+Enter moves the selection to the next cell, so running cells in order needs a click only when
-    the cell is not already the selected one. On a busy machine a key press can reach JupyterLab before
-    the kernel connection is ready and be dropped: the cell's prompt stays empty ("[ ]"), nothing ran,
-    and pressing again is safe.
+    the cell is not already the selected one. A press can reach JupyterLab before the notebook's kernel is
+    connected and be dropped: the cell's prompt stays empty ("[ ]"), nothing ran, and pressing again is
+    safe (a learner presses again too).
     """
     cell = cells(panel).nth(index)
-    code = is_code(cell) and bool(cell_source(cell).strip())
-    prompt = cell.locator(".jp-InputPrompt")
+    if code is None:
+        code = is_code(cell) and bool(cell_source(cell).strip())
+    page = cell.page
+    handle = cell.element_handle() if code else None
     for attempt in range(1, PRESS_ATTEMPTS + 1):
         if not ACTIVE.search(cell.get_attribute("class") or ""):
             select_cell(cell)
-        cell.page.keyboard.press("Shift+Enter")
+        page.keyboard.press("Shift+Enter")
         if not code:
             return
         try:
-            expect(prompt).not_to_have_text(re.compile(r"\[\s*\]"), timeout=15_000)
+            page.wait_for_function(PROMPT_LEFT_EMPTY, arg=handle, polling=POLL_MS, timeout=DROPPED_SECONDS * 1000)
             break
-        except AssertionError:
+        except PlaywrightTimeoutError:
             if attempt == PRESS_ATTEMPTS:
-                raise
-    expect(prompt).to_have_text(re.compile(r"\[\d+\]"), timeout=CELL_SECONDS * 1000)
+                raise AssertionError(f"cell {index} did not start after {PRESS_ATTEMPTS} presses of Shift+Enter") from None
+    page.wait_for_function(PROMPT_HAS_COUNT, arg=handle, polling=POLL_MS, timeout=CELL_SECONDS * 1000)
 
 
 def run_all_from_menu(page: Page, panel: Locator) -> None:
@@ -160,7 +174,7 @@ def run_all_from_menu(page: Page, panel: Locator) -> None:
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
         try:
-            expect(prompt).not_to_have_text(re.compile(r"\[\s*\]"), timeout=20_000)
+            expect(prompt).not_to_have_text(re.compile(r"\[\s*\]"), timeout=DROPPED_SECONDS * 1000)
             return
         except AssertionError:
             if attempt == PRESS_ATTEMPTS:
@@ -175,16 +189,37 @@ def select_cell(cell: Locator) -> None:
 
 
 def run_all_cells_one_by_one(panel: Locator) -> int:
-    """Run every cell top to bottom, each after the one before has finished.
+    """Run every cell top to bottom with Shift+Enter.
 
     This is how Start Here teaches a learner to work through a notebook (Shift+Enter); Run All from the
     menu has a test of its own.
     """
     total = cells(panel).count()
-    for index in range(total):
-        run_cell(panel, index)
+    run_cells_through(panel, total - 1)
     wait_for_idle_kernel(panel)
     return total
+
+
+# Per cell: is it a code cell with code in it (null: a code cell whose editor is not drawn yet, so run_cell
+# looks again when it gets there).
+CODE_CELLS = """(panel) => [...panel.querySelectorAll('.jp-Notebook .jp-Cell')].map(cell => {
+  if (!cell.classList.contains('jp-CodeCell')) return false;
+  const editor = cell.querySelector('.jp-InputArea-editor .cm-content');
+  return editor ? editor.innerText.trim() !== '' : null;
+})"""
+
+
+def run_cells_through(panel: Locator, last: int) -> None:
+    """Shift+Enter on each cell from the first to `last`, each code cell waited for before the next press,
+    as a learner works down a notebook reading what each cell shows."""
+    for index, code in enumerate(panel.evaluate(CODE_CELLS)[:last + 1]):
+        run_cell(panel, index, code)
+
+
+# Per cell, every output: its MIME type and the text a learner reads.
+OUTPUTS = """(panel) => [...panel.querySelectorAll('.jp-Notebook .jp-Cell')].map(cell =>
+  [...cell.querySelectorAll('.jp-OutputArea-output')].map(output => ({
+    mime: output.getAttribute('data-mime-type'), text: output.innerText})))"""
 
 
 @dataclass
@@ -196,27 +231,20 @@ class ErrorOutput:
 def error_outputs(panel: Locator) -> list[ErrorOutput]:
     """Every output a learner would read as a failure: error and stderr outputs, broken widgets."""
     found = []
-    for index in range(cells(panel).count()):
-        cell = cells(panel).nth(index)
-        outputs = cell.locator(".jp-OutputArea-output")
-        for n in range(outputs.count()):
-            output = outputs.nth(n)
-            text = output.inner_text().strip()
-            if output.get_attribute("data-mime-type") == "application/vnd.jupyter.stderr" or WIDGET_FAILED in text:
+    for index, outputs in enumerate(panel.evaluate(OUTPUTS)):
+        for output in outputs:
+            text = output["text"].strip()
+            if output["mime"] == "application/vnd.jupyter.stderr" or WIDGET_FAILED in text:
                 found.append(ErrorOutput(index, text))
     return found
 
 
 def plain_outputs(panel: Locator) -> list[ErrorOutput]:
     """Every ordinary (stdout) output line a learner reads, with its cell."""
-    found = []
-    for index in range(cells(panel).count()):
-        outputs = cells(panel).nth(index).locator(
-            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stdout']")
-        for n in range(outputs.count()):
-            found.extend(ErrorOutput(index, line.strip()) for line in outputs.nth(n).inner_text().splitlines()
-                         if line.strip())
-    return found
+    return [ErrorOutput(index, line.strip())
+            for index, outputs in enumerate(panel.evaluate(OUTPUTS))
+            for output in outputs if output["mime"] == "application/vnd.jupyter.stdout"
+            for line in output["text"].splitlines() if line.strip()]
 
 
 def replace_cell_text(cell: Locator, text: str) -> None:
@@ -284,11 +312,6 @@ def play_to_the_end(player: Locator, press, steps: Steps | None = None) -> list[
         if steps:
             steps.shot(f"vignette-choice-{decision + 1}")
     raise AssertionError(f"no debrief after {MAX_DECISIONS} decisions")
-
-
-def run_cells_through(panel: Locator, last: int) -> None:
-    for index in range(last + 1):
-        run_cell(panel, index)
 
 
 # -- accessibility: axe-core and figures --------------------------------------------------------------
