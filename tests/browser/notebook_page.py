@@ -15,6 +15,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 CELL_SECONDS = 120  # nbgrader_config.py allows a cell two minutes; so do we
 UI_SECONDS = 30
+POLL_MS = 50  # how often a wait looks at the page: a cell that takes a tenth of a second is seen to have run within a twentieth more
 
 # The one error output a learner is meant to see: an unanswered knowledge check (widgets.checks).
 UNANSWERED = re.compile(r"^\u2717 Question \d+ has no answer yet\b")  # as Validate reports it
@@ -87,22 +88,41 @@ def wait_for_lab(page: Page) -> None:
     expect(page.locator("#jupyterlab-splash")).to_have_count(0, timeout=90_000)
 
 
+# The notebook is open: JupyterLab's shell is restored, the notebook's panel shows all its cells and its
+# kernel is idle. Checked in the page every POLL_MS, so a test goes on the moment it is true.
+OPENED = """expected => {
+  const shown = e => !!e && e.getBoundingClientRect().width > 0;
+  if (!shown(document.querySelector('#jp-main-dock-panel')) || document.querySelector('#jupyterlab-splash')) return false;
+  const panel = [...document.querySelectorAll('.jp-NotebookPanel')].find(shown);
+  if (!panel || panel.querySelectorAll('.jp-Notebook .jp-Cell').length !== expected) return false;
+  const indicator = panel.querySelector('.jp-Notebook-ExecutionIndicator');
+  return !!indicator && indicator.getAttribute('data-status') === 'idle';
+}"""
+IDLE = "indicator => indicator.getAttribute('data-status') === 'idle'"
+
+
 def open_notebook(page: Page, lab, notebook: str, workspace: str) -> Locator:
     """Open a notebook of the served course; wait until all its cells are on the page and its kernel is
     idle. Returns the notebook panel."""
     expected = len(json.loads((lab.served_root / notebook).read_text(encoding="utf-8"))["cells"])
     page.goto(lab.lab_url(notebook, workspace), timeout=90_000)
-    wait_for_lab(page)
     panel = page.locator(".jp-NotebookPanel:visible").first
-    # JupyterLab adds cells to the page a few at a time; count them all before working through them.
-    expect(cells(panel)).to_have_count(expected, timeout=60_000)
-    wait_for_idle_kernel(panel)
+    try:
+        page.wait_for_function(OPENED, arg=expected, polling=POLL_MS, timeout=150_000)
+    except PlaywrightTimeoutError:  # say which part never came
+        wait_for_lab(page)
+        expect(cells(panel)).to_have_count(expected, timeout=1_000)
+        wait_for_idle_kernel(panel, timeout=1)
     return panel
 
 
 def wait_for_idle_kernel(panel: Locator, timeout: float = CELL_SECONDS) -> None:
     indicator = panel.locator(".jp-Notebook-ExecutionIndicator")
-    expect(indicator).to_have_attribute("data-status", "idle", timeout=timeout * 1000)
+    try:
+        panel.page.wait_for_function(IDLE, arg=indicator.element_handle(timeout=timeout * 1000), polling=POLL_MS,
+                                     timeout=timeout * 1000)
+    except PlaywrightTimeoutError:
+        expect(indicator).to_have_attribute("data-status", "idle", timeout=1_000)
 
 
 def cells(panel: Locator) -> Locator:
@@ -128,7 +148,6 @@ DROPPED_SECONDS = 3
 # A cell's prompt: "[ ]" before it runs, "[*]" while it waits or runs, "[7]" once it has run.
 PROMPT_LEFT_EMPTY = "cell => !/\\[\\s*\\]/.test(cell.querySelector('.jp-InputPrompt').innerText)"
 PROMPT_HAS_COUNT = "cell => /\\[\\d+\\]/.test(cell.querySelector('.jp-InputPrompt').innerText)"
-POLL_MS = 50  # a cell that takes a tenth of a second is seen to have run within a twentieth more
 
 
 def run_cell(panel: Locator, index: int, code: bool | None = None) -> None:
