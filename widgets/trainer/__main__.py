@@ -88,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the course folder (holding nbgrader_config.py); default: the course "
                             "folder you are in")
 
+    def threshold_option(p: argparse.ArgumentParser, meaning: str) -> None:
+        p.add_argument("--threshold", type=threshold_value, default=None,
+                       help=f"{meaning} (default: the pass mark in course-settings.yaml, 80%%)")
+
     demo = command("demo")
     demo.add_argument("dir", type=Path, metavar="DIR", help="a new or empty folder for the throwaway course")
     demo.add_argument("--learners", type=int, default=8, metavar="N",
@@ -140,15 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = command("report")
     course_option(report)
-    report.add_argument("--threshold", type=threshold_value, default=None,
-                        help="mastery threshold per objective (default: the pass mark in course-settings.yaml, "
-                             "80%%)")
+    threshold_option(report, "mastery threshold per objective")
 
     certificates = command("certificates")
     course_option(certificates)
-    certificates.add_argument("--threshold", type=threshold_value, default=None,
-                              help="minimum score in every module (default: the pass mark in "
-                                   "course-settings.yaml, 80%%)")
+    threshold_option(certificates, "minimum score in every module")
 
     due = command("due")
     course_option(due)
@@ -162,9 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = command("export")
     course_option(export)
-    export.add_argument("--threshold", type=threshold_value, default=None,
-                        help="the score a module needs to count as passed (default: the pass mark in "
-                             "course-settings.yaml, 80%%)")
+    threshold_option(export, "the score a module needs to count as passed")
 
     packet = command("packet")
     course_option(packet)
